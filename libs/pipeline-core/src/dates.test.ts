@@ -1,0 +1,47 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { civilFromDay, dayFromCivil, dayOfWeek, formatIsoDate, parseIsoDate } from './dates.js';
+import { InvalidDateError } from './errors.js';
+
+describe('parseIsoDate', () => {
+  it('reads a strict ISO date as days since the epoch', () => {
+    expect(parseIsoDate('1970-01-01')).toBe(0);
+    expect(parseIsoDate('2024-02-29')).toBe(Date.UTC(2024, 1, 29) / 86_400_000);
+    expect(parseIsoDate('1969-12-31')).toBe(-1);
+  });
+
+  it.each([
+    ['2024-02-30', /day 30 does not exist in 2024-02/],
+    ['2023-02-29', /day 29 does not exist/],
+    ['2024-1-5', /YYYY-MM-DD/],
+    ['2024-13-01', /month 13/],
+    ['2024-01-01T00:00:00Z', /YYYY-MM-DD/],
+    ['', /YYYY-MM-DD/],
+    [20240101, /expected a string/],
+  ])('refuses %j, quoting it', (input, reason) => {
+    // Act
+    const attempt = () => parseIsoDate(input);
+    // Assess
+    expect(attempt).toThrow(InvalidDateError);
+    expect(attempt).toThrow(reason);
+    expect(attempt).toThrow(JSON.stringify(input));
+  });
+});
+
+describe('day numbers', () => {
+  test.prop([fc.date({ min: new Date('1900-01-01'), max: new Date('2200-12-31'), noInvalidDate: true })])(
+    'agree with the JavaScript Date in UTC',
+    (date) => {
+      const expected = Math.floor(date.getTime() / 86_400_000);
+      const iso = new Date(expected * 86_400_000).toISOString().slice(0, 10);
+      expect(parseIsoDate(iso)).toBe(expected);
+      expect(formatIsoDate(expected)).toBe(iso);
+      expect(dayOfWeek(expected)).toBe(new Date(expected * 86_400_000).getUTCDay());
+    },
+  );
+
+  test.prop([fc.integer({ min: -1_000_000, max: 1_000_000 })])('round-trip through civil dates', (day) => {
+    const { year, month, day: dom } = civilFromDay(day);
+    expect(dayFromCivil(year, month, dom)).toBe(day);
+  });
+});
