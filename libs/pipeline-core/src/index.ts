@@ -1,4 +1,20 @@
-export { PipelineError, InvalidDateError, ConfigError } from './errors.js';
+export {
+  PipelineError,
+  InvalidDateError,
+  ConfigError,
+  CatalogError,
+  UnknownSourceError,
+  UnknownCalendarError,
+  InvalidStartDateError,
+  DuplicateSeriesError,
+  MessageProblem,
+  InvalidMessageError,
+  IllegalTransitionError,
+  InvalidItemError,
+  SourceError,
+  StoreError,
+  QueueError,
+} from './errors.js';
 export type { Day } from './dates.js';
 export {
   dayFromCivil,
@@ -9,3 +25,9 @@ export {
   dayOfWeek,
   todayUtc,
 } from './dates.js';
+export { CalendarId } from './calendar.js';
+export type { Calendar } from './calendar.js';
+export { tableDefinition } from './tableDefinition.js';
+export type { TableDefinition } from './tableDefinition.js';
+export { queueDefinition } from './queueDefinition.js';
+export type { QueueDefinition } from './queueDefinition.js';

@@ -1,0 +1,43 @@
+/**
+ * The single table, as data: the local stack creates it from this, the infrastructure code (CDK) declares
+ * it from this, and the adapters build their expressions from these names. One source of truth.
+ */
+export const tableDefinition = {
+  partitionKey: 'info_type',
+  sortKey: 'date',
+  attributes: {
+    value: 'value',
+    status: 'status',
+    retryCount: 'retry_count',
+    lastError: 'last_error',
+    updatedAt: 'updated_at',
+    source: 'source',
+    retryShard: 'retry_shard',
+    retryDue: 'retry_due',
+    quarantineShard: 'quarantine_shard',
+    quarantineKey: 'quarantine_key',
+    expiresAt: 'expires_at',
+  },
+  /** Items that need attention are spread over this many index partitions (see `shardOf`). */
+  shardCount: 8,
+  indexes: {
+    /** Sparse: only PENDING and RETRY items carry `retry_shard`/`retry_due`. */
+    retryDue: {
+      name: 'retry-due',
+      partitionKey: 'retry_shard',
+      sortKey: 'retry_due',
+      nonKeyAttributes: ['status', 'retry_count', 'last_error'],
+    },
+    /** Sparse: only QUARANTINED items carry `quarantine_shard`/`quarantine_key`. */
+    quarantined: {
+      name: 'quarantined',
+      partitionKey: 'quarantine_shard',
+      sortKey: 'quarantine_key',
+      nonKeyAttributes: ['status', 'retry_count', 'last_error', 'updated_at'],
+    },
+  },
+  /** TTL attribute: bookkeeping items (claims) expire; series items never carry it. */
+  timeToLiveAttribute: 'expires_at',
+} as const;
+
+export type TableDefinition = typeof tableDefinition;
