@@ -31,3 +31,6 @@ export { tableDefinition } from './tableDefinition.js';
 export type { TableDefinition } from './tableDefinition.js';
 export { queueDefinition } from './queueDefinition.js';
 export type { QueueDefinition } from './queueDefinition.js';
+export { SourceId } from './series.js';
+export type { SeriesDefinition } from './series.js';
+export type { Observation, FetchOptions, SeriesSource } from './source.js';

@@ -1,0 +1,33 @@
+import type { CalendarId } from './calendar.js';
+import type { Day } from './dates.js';
+
+/** The sources a series can be downloaded from. */
+export const SourceId = {
+  BcbSgs: 'bcb-sgs',
+  BcbPtax: 'bcb-ptax',
+  Simulated: 'simulated',
+} as const;
+export type SourceId = (typeof SourceId)[keyof typeof SourceId];
+
+/**
+ * One series of the catalog, validated. The catalog's JSON form uses snake_case
+ * (`info_type`, `publication_lag_days`); this is the typed form the code works with.
+ */
+export interface SeriesDefinition {
+  /** Partition key, e.g. `CURRENCY#USD`. */
+  readonly infoType: string;
+  readonly source: SourceId;
+  /** `bcb-sgs`: the SGS series code (1 = USD sell). */
+  readonly code?: number;
+  /** `bcb-ptax`: ISO 4217 currency code, e.g. `GBP`. */
+  readonly currency?: string;
+  /** `bcb-ptax`: which quote of the closing bulletin; default `sell`. */
+  readonly side?: 'buy' | 'sell';
+  readonly calendar: CalendarId;
+  /** First expected date. */
+  readonly start: Day;
+  /** Days between a date and the day its value is published (today minus this is the last expected date). */
+  readonly publicationLagDays: number;
+  /** Data-quality bounds: a value outside them is not written as `OK`. */
+  readonly bounds?: { readonly min: number; readonly max: number };
+}
