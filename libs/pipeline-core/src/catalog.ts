@@ -1,0 +1,259 @@
+import { CalendarId } from './calendar.js';
+import { parseIsoDate } from './dates.js';
+import {
+  CatalogError,
+  ConfigError,
+  DuplicateSeriesError,
+  InvalidDateError,
+  InvalidStartDateError,
+  UnknownCalendarError,
+  UnknownSourceError,
+} from './errors.js';
+import { SourceId, type SeriesDefinition } from './series.js';
+
+const SOURCE_IDS: readonly SourceId[] = Object.values(SourceId);
+const CALENDAR_IDS: readonly CalendarId[] = Object.values(CalendarId);
+/** `CURRENCY#USD`: a family and a name. Other prefixes (`META#`, `CLAIM#`) are the table's bookkeeping. */
+const INFO_TYPE = /^[A-Z][A-Z0-9_]*#[A-Z0-9][A-Z0-9_]*$/;
+const RESERVED_PREFIXES: readonly string[] = ['META', 'CLAIM'];
+const CURRENCY = /^[A-Z]{3}$/;
+const COMMON_FIELDS = ['info_type', 'source', 'calendar', 'start', 'publication_lag_days', 'bounds'];
+/** The fields each source accepts besides the common ones; anything else is a typo worth refusing. */
+const SOURCE_FIELDS: Readonly<Record<SourceId, readonly string[]>> = {
+  [SourceId.BcbSgs]: ['code'],
+  [SourceId.BcbPtax]: ['currency', 'side'],
+  [SourceId.Simulated]: [],
+};
+/**
+ * A date's value is normally published the next day at the latest; asking for today's date before it is
+ * out would turn it into a gap that spends retries, so the default lag is one day.
+ */
+const DEFAULT_PUBLICATION_LAG_DAYS = 1;
+
+type Entry = Readonly<Record<string, unknown>>;
+
+/**
+ * Validates the JSON form of a catalog (an array of snake_case entries, see `docs/DESIGN.md`) and returns
+ * the typed series. Each problem throws its own {@link CatalogError} subclass naming the entry by its
+ * `info_type`, or by `#index` when it has none; `origin` names the catalog as a whole (where it came from)
+ * when the problem is not one entry's.
+ */
+export function parseCatalog(json: unknown, origin = 'SERIES_CATALOG'): SeriesDefinition[] {
+  if (!Array.isArray(json)) {
+    throw new CatalogError(origin, `expected a JSON array of series, got ${describe(json)}`);
+  }
+  if (json.length === 0) throw new CatalogError(origin, 'is empty: a catalog needs at least one series');
+  const firstIndexOf = new Map<string, number>();
+  return json.map((raw: unknown, index) => {
+    const series = parseEntry(raw, index);
+    const firstIndex = firstIndexOf.get(series.infoType);
+    if (firstIndex !== undefined) throw new DuplicateSeriesError(series.infoType, firstIndex, index);
+    firstIndexOf.set(series.infoType, index);
+    return series;
+  });
+}
+
+function parseEntry(raw: unknown, index: number): SeriesDefinition {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new CatalogError(`#${index}`, `expected an object, got ${describe(raw)}`);
+  }
+  const entry = raw as Entry;
+  const name = parseInfoType(entry.info_type, index);
+  const source = parseSource(entry, name);
+  refuseUnknownFields(entry, name, source);
+  return {
+    infoType: name,
+    source,
+    ...parseSourceParameters(entry, name, source),
+    calendar: parseCalendar(entry.calendar, name),
+    start: parseStart(entry.start, name),
+    publicationLagDays: parseLag(entry.publication_lag_days, name),
+    ...(entry.bounds === undefined ? {} : { bounds: parseBounds(entry.bounds, name) }),
+  };
+}
+
+function parseInfoType(value: unknown, index: number): string {
+  const name = `#${index}`;
+  if (value === undefined) throw new CatalogError(name, 'info_type is required (e.g. "CURRENCY#USD")');
+  if (typeof value !== 'string' || !INFO_TYPE.test(value)) {
+    throw new CatalogError(
+      name,
+      `info_type ${JSON.stringify(value)} must look like WORD#WORD (e.g. "CURRENCY#USD")`,
+    );
+  }
+  const prefix = value.slice(0, value.indexOf('#'));
+  if (RESERVED_PREFIXES.includes(prefix)) {
+    throw new CatalogError(value, `info_type prefix ${prefix}# is reserved for the table's bookkeeping`);
+  }
+  return value;
+}
+
+function parseSource(entry: Entry, name: string): SourceId {
+  const source = entry.source;
+  if (!SOURCE_IDS.includes(source as SourceId)) throw new UnknownSourceError(name, source, SOURCE_IDS);
+  return source as SourceId;
+}
+
+function refuseUnknownFields(entry: Entry, name: string, source: SourceId): void {
+  const allowed = [...COMMON_FIELDS, ...SOURCE_FIELDS[source]];
+  for (const field of Object.keys(entry)) {
+    if (!allowed.includes(field)) {
+      throw new CatalogError(
+        name,
+        `unknown field "${field}" for source ${source} (allowed: ${allowed.join(', ')})`,
+      );
+    }
+  }
+}
+
+function parseSourceParameters(
+  entry: Entry,
+  name: string,
+  source: SourceId,
+): Pick<SeriesDefinition, 'code' | 'currency' | 'side'> {
+  if (source === SourceId.BcbSgs) {
+    const code = entry.code;
+    if (typeof code !== 'number' || !Number.isSafeInteger(code) || code <= 0) {
+      throw new CatalogError(
+        name,
+        `bcb-sgs needs "code", a positive integer SGS series code; got ${describe(code)}`,
+      );
+    }
+    return { code };
+  }
+  if (source === SourceId.BcbPtax) {
+    const { currency, side = 'sell' } = entry;
+    if (typeof currency !== 'string' || !CURRENCY.test(currency)) {
+      throw new CatalogError(
+        name,
+        `bcb-ptax needs "currency", a 3-letter code such as "GBP"; got ${describe(currency)}`,
+      );
+    }
+    if (side !== 'buy' && side !== 'sell') {
+      throw new CatalogError(name, `side must be "buy" or "sell"; got ${describe(side)}`);
+    }
+    return { currency, side };
+  }
+  return {};
+}
+
+function parseCalendar(value: unknown, name: string): CalendarId {
+  if (!CALENDAR_IDS.includes(value as CalendarId)) throw new UnknownCalendarError(name, value, CALENDAR_IDS);
+  return value as CalendarId;
+}
+
+function parseStart(value: unknown, name: string): number {
+  try {
+    return parseIsoDate(value);
+  } catch (error) {
+    if (error instanceof InvalidDateError) throw new InvalidStartDateError(name, value, { cause: error });
+    throw error;
+  }
+}
+
+function parseLag(value: unknown, name: string): number {
+  if (value === undefined) return DEFAULT_PUBLICATION_LAG_DAYS;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 366) {
+    throw new CatalogError(
+      name,
+      `publication_lag_days must be an integer from 0 to 366; got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+function parseBounds(value: unknown, name: string): { min: number; max: number } {
+  const bounds = value as Entry;
+  const keys =
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(bounds) : [];
+  const wellFormed =
+    keys.length === 2 &&
+    Number.isFinite(bounds.min) &&
+    Number.isFinite(bounds.max) &&
+    (bounds.min as number) < (bounds.max as number);
+  if (!wellFormed) {
+    throw new CatalogError(
+      name,
+      `bounds must be {"min": number, "max": number} with min < max; got ${describe(value)}`,
+    );
+  }
+  return { min: bounds.min as number, max: bounds.max as number };
+}
+
+/** A short, safe description of a JSON value for error messages. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'an array';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * The built-in catalog, in the same JSON form `SERIES_CATALOG` takes so it passes the same validation.
+ * Bounds are loose sanity limits (a rate of 0 or 10 000 is a broken response), not market expectations.
+ */
+const DEFAULT_CATALOG_JSON = [
+  {
+    info_type: 'CURRENCY#USD',
+    source: 'bcb-sgs',
+    code: 1,
+    calendar: 'BR-business',
+    start: '2015-01-02',
+    bounds: { min: 0.5, max: 50 },
+  },
+  {
+    info_type: 'CURRENCY#EUR',
+    source: 'bcb-sgs',
+    code: 21619,
+    calendar: 'BR-business',
+    start: '2015-01-02',
+    bounds: { min: 0.5, max: 50 },
+  },
+  {
+    info_type: 'CURRENCY#GBP',
+    source: 'bcb-ptax',
+    currency: 'GBP',
+    side: 'sell',
+    calendar: 'BR-business',
+    start: '2015-01-02',
+    bounds: { min: 0.5, max: 50 },
+  },
+  {
+    info_type: 'FUEL#DIESEL',
+    source: 'simulated',
+    calendar: 'weekly',
+    start: '2015-01-05',
+    bounds: { min: 0.1, max: 100 },
+  },
+];
+
+/** The series the pipeline keeps when `SERIES_CATALOG` is not set. */
+export const DEFAULT_CATALOG: readonly SeriesDefinition[] = Object.freeze(
+  parseCatalog(DEFAULT_CATALOG_JSON, 'DEFAULT_CATALOG'),
+);
+
+/**
+ * The catalog in force: `SERIES_CATALOG` (a JSON array) when it is set and not blank, else
+ * {@link DEFAULT_CATALOG}. Invalid JSON throws a {@link ConfigError} naming the variable; a bad entry
+ * throws the {@link CatalogError} that names it.
+ */
+export function loadCatalog(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): readonly SeriesDefinition[] {
+  const raw = env.SERIES_CATALOG;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_CATALOG;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new ConfigError('SERIES_CATALOG', `is not valid JSON (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  return parseCatalog(json, 'SERIES_CATALOG');
+}
+
+/** The catalog keyed by `info_type`, for looking up the series of a message or an item. */
+export function catalogIndex(catalog: readonly SeriesDefinition[]): ReadonlyMap<string, SeriesDefinition> {
+  return new Map(catalog.map((series) => [series.infoType, series]));
+}
