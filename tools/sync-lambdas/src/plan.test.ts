@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { makeWorkspace } from '../tests/factories.js';
+import { planDeployment } from './plan.js';
+
+async function context(apps: string[], built: string[], affected: string[] = []) {
+  const ws = await makeWorkspace(apps, built);
+  return { ...ws, listAffected: async () => affected };
+}
+
+describe('planDeployment', () => {
+  it('deploys the listed apps that have a built zip, sorted and without duplicates', async () => {
+    // Prepare
+    const ctx = await context(['scraper', 'retry_recheck'], ['scraper', 'retry_recheck']);
+
+    // Act
+    const targets = await planDeployment('list', ['scraper', 'retry_recheck', 'scraper'], ctx);
+
+    // Assess
+    expect(targets).toEqual([
+      { name: 'retry_recheck', zipPath: `${ctx.distDir}/retry_recheck/retry_recheck.zip` },
+      { name: 'scraper', zipPath: `${ctx.distDir}/scraper/scraper.zip` },
+    ]);
+  });
+
+  it.each([
+    ['not_an_app', 'refusing to deploy "not_an_app": no directory'],
+    ['../libs', 'refusing to deploy "../libs": not a valid function name'],
+    ['retry_recheck', 'refusing to deploy "retry_recheck": no built zip at'],
+  ])('refuses %s', async (name, message) => {
+    // Prepare
+    const ctx = await context(['scraper', 'retry_recheck'], ['scraper']);
+
+    // Act
+    const planning = planDeployment('list', ['scraper', name], ctx);
+
+    // Assess
+    await expect(planning).rejects.toThrow(message);
+  });
+
+  it('takes every app directory with --all', async () => {
+    const ctx = await context(['scraper', 'data_clustering'], ['scraper', 'data_clustering']);
+    expect((await planDeployment('all', [], ctx)).map((t) => t.name)).toEqual(['data_clustering', 'scraper']);
+  });
+
+  it('takes the affected apps from Nx, and nothing when nothing changed', async () => {
+    const ctx = await context(['scraper', 'data_clustering'], ['scraper'], ['scraper']);
+    expect((await planDeployment('affected', [], ctx)).map((t) => t.name)).toEqual(['scraper']);
+    expect(await planDeployment('affected', [], { ...ctx, listAffected: async () => [] })).toEqual([]);
+  });
+});

@@ -1,0 +1,75 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RefusedFunctionError } from './errors.js';
+import { Selection } from './options.js';
+
+/** One function to deploy: the app directory's name is the Lambda function's name. */
+export interface DeployTarget {
+  name: string;
+  zipPath: string;
+}
+
+/** Where apps and their zips live, and how to ask Nx what changed. */
+export interface PlanContext {
+  appsDir: string;
+  distDir: string;
+  listAffected: () => Promise<string[]>;
+}
+
+// Lambda's own charset for names; it also keeps `..` and slashes out of the paths built below.
+const functionNamePattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Turns the selection into targets. Every name must be a directory under `apps/` with a built zip at
+ * `<distDir>/<name>/<name>.zip`; any other name is refused before anything is deployed.
+ */
+export async function planDeployment(
+  selection: Selection,
+  requested: readonly string[],
+  context: PlanContext,
+): Promise<DeployTarget[]> {
+  const names = await namesFor(selection, requested, context);
+  const unique = [...new Set(names)].sort();
+  const targets: DeployTarget[] = [];
+  for (const name of unique) targets.push(await checkTarget(name, context));
+  return targets;
+}
+
+async function namesFor(selection: Selection, requested: readonly string[], context: PlanContext) {
+  if (selection === Selection.List) return [...requested];
+  if (selection === Selection.Affected) return context.listAffected();
+  return listAppDirectories(context.appsDir);
+}
+
+async function checkTarget(name: string, context: PlanContext): Promise<DeployTarget> {
+  if (!functionNamePattern.test(name)) {
+    throw new RefusedFunctionError(name, 'not a valid function name (letters, digits, - and _ only)');
+  }
+  if (!(await isDirectory(join(context.appsDir, name)))) {
+    throw new RefusedFunctionError(name, `no directory ${join(context.appsDir, name)}`);
+  }
+  const zipPath = join(context.distDir, name, `${name}.zip`);
+  if (!(await isFile(zipPath))) {
+    throw new RefusedFunctionError(name, `no built zip at ${zipPath} (run \`npx nx build ${name}\`)`);
+  }
+  return { name, zipPath };
+}
+
+async function listAppDirectories(appsDir: string): Promise<string[]> {
+  const entries = await readdir(appsDir, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
