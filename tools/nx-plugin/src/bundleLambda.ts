@@ -1,0 +1,77 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+import { codeSha256, reproducibleZip } from './reproducibleZip.js';
+
+/** What a build produced: the zip, its size and the sha256 Lambda will report for it. */
+export interface LambdaBundle {
+  readonly zipPath: string;
+  readonly bytes: number;
+  /** Base64 sha256 of the zip, comparable with Lambda's `CodeSha256`. */
+  readonly sha256: string;
+}
+
+/** The file inside the zip; the Lambda handler string is therefore `index.handler`. */
+export const bundleFileName = 'index.mjs';
+
+// Bundled CommonJS dependencies call `require` for Node built-ins; an ES module has none, so give it one.
+const requireBanner =
+  "import{createRequire as __gaplessCreateRequire}from'node:module';const require=__gaplessCreateRequire(import.meta.url);";
+
+/** esbuild options for one Lambda; exported so tests and benchmarks can see exactly what is built. */
+export function lambdaBuildOptions(appDir: string): BuildOptions {
+  const root = resolve(appDir);
+  return {
+    absWorkingDir: resolve(root, '..', '..'),
+    entryPoints: [join(root, 'src', 'index.ts')],
+    outfile: join(root, bundleFileName),
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    treeShaking: true,
+    // The AWS SDK and powertools ship ES module builds under `module`; they tree-shake far better.
+    mainFields: ['module', 'main'],
+    conditions: ['module'],
+    legalComments: 'none',
+    sourcemap: false,
+    charset: 'utf8',
+    banner: { js: requireBanner },
+    logLevel: 'warning',
+  };
+}
+
+async function bundleSource(appDir: string): Promise<Uint8Array> {
+  const options = lambdaBuildOptions(appDir);
+  const result = await build(options);
+  const [output] = result.outputFiles ?? [];
+  if (!output) {
+    throw new Error(`esbuild produced no output for ${appDir}`);
+  }
+  const outputKey = relative(options.absWorkingDir as string, options.outfile as string);
+  const exported = result.metafile?.outputs[outputKey]?.exports ?? [];
+  if (!exported.includes('handler')) {
+    throw new Error(
+      `${appDir}/src/index.ts must export "handler" (it exports: ${exported.join(', ') || 'nothing'})`,
+    );
+  }
+  return output.contents;
+}
+
+/**
+ * Bundles `<appDir>/src/index.ts` into one ES module and writes `<outDir>/<app>.zip` holding only
+ * `index.mjs`. The zip is byte-for-byte reproducible, so an unchanged app keeps its `CodeSha256`.
+ * `outDir` is emptied first so nothing stale is left next to the zip.
+ */
+export async function bundleLambda(appDir: string, outDir: string): Promise<LambdaBundle> {
+  const source = await bundleSource(appDir);
+  const zip = reproducibleZip({ [bundleFileName]: source });
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const zipPath = join(outDir, `${basename(resolve(appDir))}.zip`);
+  writeFileSync(zipPath, zip);
+  return { zipPath, bytes: zip.byteLength, sha256: codeSha256(zip) };
+}
