@@ -166,3 +166,18 @@ export class QueueError extends PipelineError {
     this.operation = operation;
   }
 }
+
+/** An item bigger than DynamoDB's 400 KB item limit: no write can ever store it, so it is refused up front. */
+export class ItemTooLargeError extends PipelineError {
+  /** Position of the item in the input. */
+  readonly index: number;
+  readonly bytes: number;
+  readonly limit: number;
+  constructor(index: number, bytes: number, limit: number) {
+    super(`item #${index} is ${bytes} bytes, over the ${limit}-byte item limit; it can never be written`);
+    this.name = 'ItemTooLargeError';
+    this.index = index;
+    this.bytes = bytes;
+    this.limit = limit;
+  }
+}
