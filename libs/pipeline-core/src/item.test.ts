@@ -23,7 +23,7 @@ function retryItem(overrides: Partial<SeriesItem> = {}): SeriesItem {
     infoType: 'CURRENCY#USD',
     day: DAY,
     value: null,
-    status: ItemStatus.RETRY,
+    status: ItemStatus.Retry,
     retryCount: 2,
     lastError: 'bcb-sgs: HTTP 500',
     updatedAt: NOW,
@@ -74,7 +74,7 @@ describe('toAttributeMap', () => {
   });
 
   it('puts a QUARANTINED item on the quarantined index only, keyed info_type#date', () => {
-    const map = toAttributeMap(retryItem({ status: ItemStatus.QUARANTINED, retryCount: 5 }));
+    const map = toAttributeMap(retryItem({ status: ItemStatus.Quarantined, retryCount: 5 }));
     expect(map.quarantine_shard).toEqual({ S: `QUARANTINE#${shardOf('CURRENCY#USD', '2024-01-02')}` });
     expect(map.quarantine_key).toEqual({ S: 'CURRENCY#USD#2024-01-02' });
     expect(map).not.toHaveProperty('retry_shard');
@@ -92,7 +92,7 @@ describe('toAttributeMap', () => {
 
   it.each([
     [{ retryDue: undefined }, /CURRENCY#USD#2024-01-02: a RETRY item needs retry_due/],
-    [{ status: ItemStatus.PENDING, retryDue: undefined }, /a PENDING item needs retry_due/],
+    [{ status: ItemStatus.Pending, retryDue: undefined }, /a PENDING item needs retry_due/],
     [{ value: Number.NaN }, /value NaN cannot be stored/],
     [{ value: Number.POSITIVE_INFINITY }, /value Infinity cannot be stored/],
     [{ value: 1e200 }, /cannot be stored as a DynamoDB number/],
@@ -181,7 +181,7 @@ const itemArb: fc.Arbitrary<SeriesItem> = fc
     { requiredKeys: ['infoType', 'day', 'value', 'status', 'retryCount', 'updatedAt'] },
   )
   .map((item) => {
-    const onRetryPath = item.status === ItemStatus.PENDING || item.status === ItemStatus.RETRY;
+    const onRetryPath = item.status === ItemStatus.Pending || item.status === ItemStatus.Retry;
     // retry_due exists only on the retry path: required there, meaningless elsewhere.
     const { retryDue, ...rest } = item;
     return onRetryPath ? { ...rest, retryDue: retryDue ?? NOW } : rest;
@@ -194,17 +194,17 @@ describe('item round trip', () => {
 
   test.prop([itemArb])('carries index keys exactly for the statuses of each sparse index', (item) => {
     const map = toAttributeMap(item);
-    const onRetryPath = item.status === ItemStatus.PENDING || item.status === ItemStatus.RETRY;
+    const onRetryPath = item.status === ItemStatus.Pending || item.status === ItemStatus.Retry;
     expect('retry_shard' in map && 'retry_due' in map).toBe(onRetryPath);
     expect('retry_shard' in map || 'retry_due' in map).toBe(onRetryPath);
-    expect('quarantine_shard' in map && 'quarantine_key' in map).toBe(item.status === ItemStatus.QUARANTINED);
-    expect('quarantine_shard' in map || 'quarantine_key' in map).toBe(item.status === ItemStatus.QUARANTINED);
+    expect('quarantine_shard' in map && 'quarantine_key' in map).toBe(item.status === ItemStatus.Quarantined);
+    expect('quarantine_shard' in map || 'quarantine_key' in map).toBe(item.status === ItemStatus.Quarantined);
     expect(map).not.toHaveProperty('expires_at');
   });
 });
 
 describe('status machine', () => {
-  const { OK, PENDING, RETRY, QUARANTINED } = ItemStatus;
+  const { Ok: OK, Pending: PENDING, Retry: RETRY, Quarantined: QUARANTINED } = ItemStatus;
 
   it.each([
     [undefined, PENDING],

@@ -6,10 +6,10 @@ import { tableDefinition } from './tableDefinition.js';
 
 /** Where a date stands: a good value, waiting for its first attempt, waiting for a retry, or given up on. */
 export const ItemStatus = {
-  OK: 'OK',
-  PENDING: 'PENDING',
-  RETRY: 'RETRY',
-  QUARANTINED: 'QUARANTINED',
+  Ok: 'OK',
+  Pending: 'PENDING',
+  Retry: 'RETRY',
+  Quarantined: 'QUARANTINED',
 } as const;
 export type ItemStatus = (typeof ItemStatus)[keyof typeof ItemStatus];
 
@@ -35,7 +35,7 @@ const { partitionKey, sortKey, attributes: A } = tableDefinition;
 
 /** Statuses that live on the sparse `retry-due` index. */
 function isRetryPath(status: ItemStatus): boolean {
-  return status === ItemStatus.PENDING || status === ItemStatus.RETRY;
+  return status === ItemStatus.Pending || status === ItemStatus.Retry;
 }
 
 /**
@@ -64,7 +64,7 @@ export function toAttributeMap(item: SeriesItem): Record<string, AttributeValue>
     map[A.retryShard] = { S: shardKey(ShardPrefix.Retry, shard) };
     map[A.retryDue] = { S: item.retryDue };
   }
-  if (item.status === ItemStatus.QUARANTINED) {
+  if (item.status === ItemStatus.Quarantined) {
     map[A.quarantineShard] = { S: shardKey(ShardPrefix.Quarantine, shard) };
     map[A.quarantineKey] = { S: key };
   }
@@ -182,11 +182,11 @@ function readOptionalString(
 // The state machine of DESIGN.md. A good value is always welcome (any status may become OK), and nothing
 // ever leaves OK: a missing value must not replace a good one. QUARANTINED only leaves by release (RETRY).
 const ALLOWED: Readonly<Record<ItemStatus | 'NONE', readonly ItemStatus[]>> = {
-  NONE: [ItemStatus.PENDING, ItemStatus.OK],
-  [ItemStatus.PENDING]: [ItemStatus.PENDING, ItemStatus.OK, ItemStatus.RETRY, ItemStatus.QUARANTINED],
-  [ItemStatus.RETRY]: [ItemStatus.RETRY, ItemStatus.OK, ItemStatus.QUARANTINED],
-  [ItemStatus.QUARANTINED]: [ItemStatus.QUARANTINED, ItemStatus.RETRY, ItemStatus.OK],
-  [ItemStatus.OK]: [ItemStatus.OK],
+  NONE: [ItemStatus.Pending, ItemStatus.Ok],
+  [ItemStatus.Pending]: [ItemStatus.Pending, ItemStatus.Ok, ItemStatus.Retry, ItemStatus.Quarantined],
+  [ItemStatus.Retry]: [ItemStatus.Retry, ItemStatus.Ok, ItemStatus.Quarantined],
+  [ItemStatus.Quarantined]: [ItemStatus.Quarantined, ItemStatus.Retry, ItemStatus.Ok],
+  [ItemStatus.Ok]: [ItemStatus.Ok],
 };
 
 /** Whether an item in status `from` (undefined: no item yet) may be written with status `to`. */
@@ -209,7 +209,7 @@ export function okItem(fields: {
   retryCount?: number;
 }): SeriesItem {
   const { retryCount = 0, ...rest } = fields;
-  return { ...rest, status: ItemStatus.OK, retryCount };
+  return { ...rest, status: ItemStatus.Ok, retryCount };
 }
 
 /** A placeholder for a gap, as data_clustering writes it: the date now counts as present. */
@@ -219,5 +219,5 @@ export function pendingItem(fields: {
   updatedAt: string;
   retryDue: string;
 }): SeriesItem {
-  return { ...fields, value: null, status: ItemStatus.PENDING, retryCount: 0 };
+  return { ...fields, value: null, status: ItemStatus.Pending, retryCount: 0 };
 }
