@@ -57,8 +57,8 @@ export interface SeriesStore {
   writePlaceholders(infoType: string, days: readonly Day[], retryDue: string): Promise<BatchWriteOutcome>;
   /** Writes good values as `OK` (BatchWriteItem in 25s, unprocessed items retried with back-off). */
   writeValues(infoType: string, source: string, values: readonly GoodValue[]): Promise<BatchWriteOutcome>;
-  /** Records a failed attempt as `RETRY`, unless the item is `OK` (then it is left alone: 'already-ok'). */
-  recordFailure(infoType: string, failure: FailureRecord): Promise<'recorded' | 'already-ok'>;
+  /** Records a failed attempt as `RETRY` on a missing, PENDING or RETRY item; OK and QUARANTINED ones are left alone. */
+  recordFailure(infoType: string, failure: FailureRecord): Promise<'recorded' | 'left-alone'>;
   /**
    * Claims one attempt at a stream, so a duplicate delivery does not download it again.
    * Returns false when that attempt was claimed already.
@@ -71,8 +71,11 @@ export interface SeriesStore {
    * only if the item still has `retry_count = from` and is PENDING or RETRY. False when someone else did.
    */
   spendRetry(infoType: string, day: Day, from: number, retryDue: string): Promise<boolean>;
-  /** Moves a PENDING/RETRY item to QUARANTINED with its last error. False when it was not in those states. */
-  quarantine(infoType: string, day: Day, lastError: string): Promise<boolean>;
+  /**
+   * Moves a PENDING/RETRY item to QUARANTINED with its last error and the retries it spent.
+   * False when it was not in those states (an OK item is never quarantined).
+   */
+  quarantine(infoType: string, day: Day, lastError: string, retryCount: number): Promise<boolean>;
   /** Quarantined dates, optionally of one series, from every shard of the `quarantined` index. */
   listQuarantined(infoType?: string): Promise<QuarantinedItem[]>;
   /** Puts a QUARANTINED item back into the retry path with a fresh budget. False when it was not quarantined. */
