@@ -46,6 +46,9 @@ describe('readPipelineConfig', () => {
       sgsBaseUrl: defaultSgsBaseUrl,
       ptaxBaseUrl: defaultPtaxBaseUrl,
       simulatedFaults: { error: 0, timeout: 0, throttle: 0, null: 0, malformed: 0, seed: 42 },
+      sourceMode: 'live',
+      maxMessageBytes: 262_144,
+      timing: expect.any(Object),
     });
   });
 
@@ -68,6 +71,9 @@ describe('readPipelineConfig', () => {
       sgsBaseUrl: 'http://127.0.0.1:9000/dados/serie',
       ptaxBaseUrl: 'http://127.0.0.1:9001/odata',
       simulatedFaults: { error: 0.1, timeout: 0.05, throttle: 0.05, null: 0.02, malformed: 0.02, seed: 7 },
+      sourceMode: 'live',
+      maxMessageBytes: 262_144,
+      timing: expect.any(Object),
     });
   });
 
@@ -146,4 +152,39 @@ describe('helpers', () => {
       else expect(read).toThrow(ConfigError);
     },
   );
+});
+
+describe('readPipelineConfig: source mode, message size and timing', () => {
+  const base = { TABLE_NAME: 't' };
+
+  it('defaults to live sources, the queue default size and production clocks', () => {
+    const config = readPipelineConfig(base);
+    expect(config.sourceMode).toBe('live');
+    expect(config.maxMessageBytes).toBe(262_144);
+    expect(config.timing).toEqual({
+      retryBackoffBaseMs: 300_000,
+      retryBackoffCapMs: 21_600_000,
+      pendingTimeoutMs: 3_600_000,
+      inflightTimeoutMs: 3_600_000,
+    });
+  });
+
+  it('reads seconds as fractions too, for the local stack', () => {
+    const config = readPipelineConfig({
+      ...base,
+      RETRY_BACKOFF_BASE_SECONDS: '0.5',
+      SOURCE_MODE: 'simulated',
+    });
+    expect(config.timing.retryBackoffBaseMs).toBe(500);
+    expect(config.sourceMode).toBe('simulated');
+  });
+
+  it.each([
+    ['SOURCE_MODE', 'fake', /SOURCE_MODE must be one of live, simulated, got "fake"/],
+    ['MAX_MESSAGE_BYTES', '10', /MAX_MESSAGE_BYTES must be/],
+    ['PENDING_TIMEOUT_SECONDS', '-1', /PENDING_TIMEOUT_SECONDS must be/],
+    ['INFLIGHT_TIMEOUT_SECONDS', 'soon', /INFLIGHT_TIMEOUT_SECONDS must be a number/],
+  ])('refuses a bad %s naming it', (name, value, message) => {
+    expect(() => readPipelineConfig({ ...base, [name]: value })).toThrow(message);
+  });
 });

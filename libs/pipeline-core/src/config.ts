@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { queueDefinition } from './queueDefinition.js';
 
 /** The environment as the helpers read it: `process.env` or a plain object in tests. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -21,6 +22,25 @@ export interface PipelineConfig {
   readonly sgsBaseUrl: string;
   readonly ptaxBaseUrl: string;
   readonly simulatedFaults: SimulatedFaults;
+  /** `live` uses each series' own source; `simulated` serves every series from the simulated source. */
+  readonly sourceMode: SourceMode;
+  /** The queue's MaximumMessageSize: messages are split so that none is larger. */
+  readonly maxMessageBytes: number;
+  readonly timing: PipelineTiming;
+}
+
+export const SourceMode = { Live: 'live', Simulated: 'simulated' } as const;
+export type SourceMode = (typeof SourceMode)[keyof typeof SourceMode];
+
+/** The retry path's clocks. Production defaults; the local stack shortens them to seconds. */
+export interface PipelineTiming {
+  /** Wait after a date's first failure before it is re-enqueued; doubles per retry. */
+  readonly retryBackoffBaseMs: number;
+  readonly retryBackoffCapMs: number;
+  /** How long a PENDING placeholder may wait for its first attempt before it counts as lost. */
+  readonly pendingTimeoutMs: number;
+  /** How long a re-enqueued date may take, all deliveries included, before it comes due again. */
+  readonly inflightTimeoutMs: number;
 }
 
 export interface PipelineConfigOptions {
@@ -63,7 +83,32 @@ export function readPipelineConfig(
     sgsBaseUrl: optionalUrl(env, 'BCB_SGS_BASE_URL', defaultSgsBaseUrl),
     ptaxBaseUrl: optionalUrl(env, 'BCB_PTAX_BASE_URL', defaultPtaxBaseUrl),
     simulatedFaults: parseSimulatedFaults(env, 'SIMULATED_FAULTS'),
+    sourceMode: oneOf(env, 'SOURCE_MODE', Object.values(SourceMode), SourceMode.Live),
+    maxMessageBytes: optionalInt(env, 'MAX_MESSAGE_BYTES', queueDefinition.maximumMessageBytes, {
+      min: 1024,
+      max: 1_048_576,
+    }),
+    timing: {
+      retryBackoffBaseMs: seconds(env, 'RETRY_BACKOFF_BASE_SECONDS', 300),
+      retryBackoffCapMs: seconds(env, 'RETRY_BACKOFF_CAP_SECONDS', 6 * 3600),
+      pendingTimeoutMs: seconds(env, 'PENDING_TIMEOUT_SECONDS', 3600),
+      inflightTimeoutMs: seconds(env, 'INFLIGHT_TIMEOUT_SECONDS', 3600),
+    },
   };
+}
+
+function seconds(env: Env, name: string, defaultSeconds: number): number {
+  return optionalFloat(env, name, defaultSeconds, { min: 0, max: 7 * 24 * 3600 }) * 1000;
+}
+
+/** An optional value from a fixed list; unset or blank gives `defaultValue`. */
+export function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], defaultValue: T): T {
+  const raw = present(env, name);
+  if (raw === undefined) return defaultValue;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
 }
 
 /** A variable that must be set to a non-blank string; returned trimmed. */
