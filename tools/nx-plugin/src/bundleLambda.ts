@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 import { codeSha256, reproducibleZip } from './reproducibleZip.js';
+import { trimHolidayData } from './trimHolidayData.js';
 
 /** What a build produced: the zip, its size and the sha256 Lambda will report for it. */
 export interface LambdaBundle {
@@ -40,6 +41,7 @@ export function lambdaBuildOptions(appDir: string): BuildOptions {
     sourcemap: false,
     charset: 'utf8',
     banner: { js: requireBanner },
+    plugins: [trimHolidayData()],
     logLevel: 'warning',
   };
 }

@@ -12,14 +12,14 @@ export function lambdaTargets(appRoot: string, name: string): Record<string, Tar
   return {
     build: {
       executor: 'nx:run-commands',
-      options: { command: `tsx ${buildScript} ${appRoot}`, cwd: '{workspaceRoot}' },
+      options: { command: `tsx ${buildScript} ${appRoot}` },
       cache: true,
       inputs: [
         'production',
         '^production',
         `{workspaceRoot}/${buildScript}`,
-        '{workspaceRoot}/tools/nx-plugin/src/bundleLambda.ts',
-        '{workspaceRoot}/tools/nx-plugin/src/reproducibleZip.ts',
+        '{workspaceRoot}/tools/nx-plugin/src/**/*.ts',
+        '!{workspaceRoot}/tools/nx-plugin/src/**/*.test.ts',
         '{workspaceRoot}/package-lock.json',
         { externalDependencies: ['esbuild', 'fflate'] },
       ],

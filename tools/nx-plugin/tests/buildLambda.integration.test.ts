@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Holidays from 'date-holidays';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleLambda } from '../src/bundleLambda.js';
@@ -15,11 +16,13 @@ const appDir = join(workspaceRoot, 'apps', name);
 const scratch = mkdtempSync(join(tmpdir(), 'nx-plugin-probe-'));
 const nxEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_USE_LOCAL: 'true' };
 
-const probeHandler = `import { formatIsoDate, parseIsoDate } from '@gapless/pipeline-core';
+const probeHandler = `import Holidays from 'date-holidays';
+import { formatIsoDate, parseIsoDate } from '@gapless/pipeline-core';
 
-/** Answers the day after the scheduled time's date, through the library. */
-export const handler = async (event: { time: string }): Promise<{ next: string }> => ({
+/** Answers the day after the scheduled time's date, through the library, and Brazil's holidays. */
+export const handler = async (event: { time: string }) => ({
   next: formatIsoDate(parseIsoDate(event.time.slice(0, 10)) + 1),
+  holidays: ${brazilHolidays.toString()}(Holidays),
 });
 `;
 // Present only so that anyone running every app's tests while the probe exists does not trip on it.
@@ -27,9 +30,21 @@ const probeTest = `import { expect, it } from 'vitest';
 import { handler } from './index.js';
 
 it('answers the next day', async () => {
-  expect(await handler({ time: '2024-02-28T10:00:00Z' })).toEqual({ next: '2024-02-29' });
+  expect(await handler({ time: '2024-02-28T10:00:00Z' })).toMatchObject({ next: '2024-02-29' });
 });
 `;
+
+/** Brazil's holidays over decades, as date-holidays computes them; runs both here and inside the bundle. */
+function brazilHolidays(HolidaysClass: typeof Holidays): string[] {
+  const calendar = new HolidaysClass('BR');
+  const found: string[] = [];
+  for (let year = 1990; year <= 2060; year += 1) {
+    for (const holiday of calendar.getHolidays(year)) {
+      found.push(`${holiday.date} ${holiday.start.toISOString()} ${holiday.type} ${holiday.name}`);
+    }
+  }
+  return found;
+}
 
 const scheduledEvent = {
   version: '0',
@@ -111,7 +126,11 @@ describe('a directory under apps/ is a Lambda', () => {
     // Assess
     expect(Object.keys(unzipSync(readFileSync(bundle.zipPath)))).toEqual(['index.mjs']);
     expect(bundle.bytes).toBeLessThan(200 * 1024);
-    expect(invokeInFreshNode(bundle.zipPath)).toEqual({ next: '2025-01-01' });
+    // The bundle carries only Brazil's slice of date-holidays; it must still give the library's answers.
+    expect(invokeInFreshNode(bundle.zipPath)).toEqual({
+      next: '2025-01-01',
+      holidays: brazilHolidays(Holidays),
+    });
   }, 60_000);
 
   it('builds byte-for-byte the same zip in every process and time zone', async () => {
