@@ -1,0 +1,187 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { queueDefinition, tableDefinition } from '@gapless/pipeline-core';
+import { LocalStackError, ResourceMismatchError } from './errors.js';
+import { schemaDifferences, tableSchema } from './tableSchema.js';
+
+export interface ResourceOptions {
+  readonly dynamoEndpoint: string;
+  readonly sqsEndpoint: string;
+  /** Default `gapless`. */
+  readonly tableName?: string;
+  /** Defaults from `queueDefinition`. */
+  readonly workQueueName?: string;
+  readonly deadLetterQueueName?: string;
+  /** Default `us-east-1`. */
+  readonly region?: string;
+}
+
+export interface LocalResources {
+  readonly tableName: string;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  /** dynalite has no UpdateTimeToLive: claims then simply never expire locally. */
+  readonly timeToLive: 'enabled' | 'unsupported-by-endpoint';
+}
+
+// The emulators accept any signature; the SDK still insists on having credentials to sign with.
+const emulatorCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * Creates the pipeline's table (with its sparse indexes and TTL) and its work and dead-letter queues on the
+ * given endpoints, from the same definitions the infrastructure code uses. Safe to run again: what exists
+ * and matches is kept, queue attributes are brought back to the definition, and a table whose keys or
+ * indexes differ is refused with a {@link ResourceMismatchError} listing the differences (nothing is
+ * changed: dropping the table would drop its data).
+ */
+export async function ensureResources(options: ResourceOptions): Promise<LocalResources> {
+  const region = options.region ?? 'us-east-1';
+  const tableName = options.tableName ?? 'gapless';
+  const dynamo = new DynamoDBClient({
+    endpoint: options.dynamoEndpoint,
+    region,
+    credentials: emulatorCredentials,
+  });
+  const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region, credentials: emulatorCredentials });
+  try {
+    await ensureTable(dynamo, tableName);
+    const timeToLive = await ensureTimeToLive(dynamo, tableName);
+    const queues = await ensureQueues(sqs, options);
+    return { tableName, ...queues, timeToLive };
+  } finally {
+    dynamo.destroy();
+    sqs.destroy();
+  }
+}
+
+async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const expected = tableSchema(tableName);
+  let actual = await describeTable(client, tableName);
+  if (actual === undefined) {
+    try {
+      await client.send(new CreateTableCommand(expected));
+    } catch (error) {
+      // Someone else created it between our look and our create: compare theirs like any existing table.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    await waitUntilTableExists({ client, maxWaitTime: 120 }, { TableName: tableName });
+    actual = await describeTable(client, tableName);
+  }
+  const differences =
+    actual === undefined ? ['it vanished while being created'] : schemaDifferences(expected, actual);
+  if (differences.length > 0) throw new ResourceMismatchError(`table ${tableName}`, differences);
+}
+
+async function describeTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<TableDescription | undefined> {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+async function ensureTimeToLive(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<LocalResources['timeToLive']> {
+  const attribute = tableDefinition.timeToLiveAttribute;
+  const { TimeToLiveDescription: current } = await client.send(
+    new DescribeTimeToLiveCommand({ TableName: tableName }),
+  );
+  const status = current?.TimeToLiveStatus;
+  if (status === 'ENABLED' || status === 'ENABLING') {
+    if (current?.AttributeName === attribute) return 'enabled';
+    throw new ResourceMismatchError(`table ${tableName}`, [
+      `time to live is on ${current?.AttributeName ?? '(unknown)'}, expected ${attribute}`,
+    ]);
+  }
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: attribute, Enabled: true },
+      }),
+    );
+    return 'enabled';
+  } catch (error) {
+    if (error instanceof Error && error.name === 'UnknownOperationException')
+      return 'unsupported-by-endpoint';
+    throw error;
+  }
+}
+
+async function ensureQueues(sqs: SQSClient, options: ResourceOptions) {
+  const deadLetterQueueUrl = await ensureQueue(
+    sqs,
+    options.deadLetterQueueName ?? queueDefinition.deadLetterQueueName,
+    {
+      MessageRetentionPeriod: String(queueDefinition.deadLetterRetentionSeconds),
+      MaximumMessageSize: String(queueDefinition.maximumMessageBytes),
+    },
+  );
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const deadLetterTargetArn = Attributes?.QueueArn;
+  if (deadLetterTargetArn === undefined) {
+    throw new LocalStackError(`SQS gave no QueueArn for ${deadLetterQueueUrl}`);
+  }
+  const queueUrl = await ensureQueue(sqs, options.workQueueName ?? queueDefinition.workQueueName, {
+    VisibilityTimeout: String(queueDefinition.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(queueDefinition.messageRetentionSeconds),
+    MaximumMessageSize: String(queueDefinition.maximumMessageBytes),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn, maxReceiveCount: queueDefinition.maxReceiveCount }),
+  });
+  return { queueUrl, deadLetterQueueUrl };
+}
+
+/** Queue attributes can change in place, so an existing queue is brought to the definition, not refused. */
+async function ensureQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<string> {
+  const existing = await queueUrlOf(sqs, name);
+  if (existing !== undefined) {
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: existing, Attributes: attributes }));
+    return existing;
+  }
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (QueueUrl === undefined) throw new LocalStackError(`SQS created ${name} but returned no QueueUrl`);
+  return QueueUrl;
+}
+
+async function queueUrlOf(sqs: SQSClient, name: string): Promise<string | undefined> {
+  try {
+    return (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+  } catch (error) {
+    if (
+      error instanceof QueueDoesNotExist ||
+      (error instanceof Error && error.name === 'QueueDoesNotExist')
+    ) {
+      return undefined;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,165 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { queueDefinition } from '@gapless/pipeline-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulators, type Emulators } from '../src/emulators.js';
+import { ResourceMismatchError } from '../src/errors.js';
+import { ensureResources, type ResourceOptions } from '../src/resources.js';
+import { tableSchema } from '../src/tableSchema.js';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+let emulators: Emulators;
+let dynamo: DynamoDBClient;
+let sqs: SQSClient;
+
+beforeAll(async () => {
+  emulators = await startEmulators();
+  dynamo = new DynamoDBClient({ endpoint: emulators.dynamoEndpoint, region: 'us-east-1', credentials });
+  sqs = new SQSClient({ endpoint: emulators.sqsEndpoint, region: 'us-east-1', credentials });
+});
+
+afterAll(async () => {
+  dynamo.destroy();
+  sqs.destroy();
+  await emulators.stop();
+});
+
+/** Options for one test, with names of its own so tests sharing the emulators do not meet. */
+function optionsFor(suffix: string): ResourceOptions {
+  return {
+    dynamoEndpoint: emulators.dynamoEndpoint,
+    sqsEndpoint: emulators.sqsEndpoint,
+    tableName: `gapless-${suffix}`,
+    workQueueName: `work-${suffix}`,
+    deadLetterQueueName: `dlq-${suffix}`,
+  };
+}
+
+async function queueAttributes(queueUrl: string): Promise<Record<string, string>> {
+  const output = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
+  );
+  return output.Attributes ?? {};
+}
+
+async function receiveOnce(queueUrl: string) {
+  const output = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+  );
+  return output.Messages ?? [];
+}
+
+describe('ensureResources', () => {
+  it('creates the table, its sparse indexes and both queues, and finds them again on a second run', async () => {
+    const options = optionsFor('twice');
+
+    const first = await ensureResources(options);
+    const second = await ensureResources(options);
+
+    expect(second).toEqual(first);
+    expect(first).toMatchObject({ tableName: 'gapless-twice', timeToLive: 'unsupported-by-endpoint' });
+    expect(first.queueUrl).toMatch(/\/work-twice$/);
+    expect(first.deadLetterQueueUrl).toMatch(/\/dlq-twice$/);
+    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: 'gapless-twice' }));
+    expect(Table?.KeySchema).toEqual([
+      { AttributeName: 'info_type', KeyType: 'HASH' },
+      { AttributeName: 'date', KeyType: 'RANGE' },
+    ]);
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual([
+      'quarantined',
+      'retry-due',
+    ]);
+  });
+
+  it('gives the work queue the attributes and redrive policy of queueDefinition', async () => {
+    const { queueUrl, deadLetterQueueUrl } = await ensureResources(optionsFor('attributes'));
+
+    const work = await queueAttributes(queueUrl);
+    const deadLetter = await queueAttributes(deadLetterQueueUrl);
+
+    expect(work).toMatchObject({
+      VisibilityTimeout: String(queueDefinition.visibilityTimeoutSeconds),
+      MessageRetentionPeriod: String(queueDefinition.messageRetentionSeconds),
+      MaximumMessageSize: String(queueDefinition.maximumMessageBytes),
+    });
+    expect(JSON.parse(work.RedrivePolicy ?? '{}')).toEqual({
+      deadLetterTargetArn: deadLetter.QueueArn,
+      maxReceiveCount: queueDefinition.maxReceiveCount,
+    });
+    expect(deadLetter.MessageRetentionPeriod).toBe(String(queueDefinition.deadLetterRetentionSeconds));
+  });
+
+  it('brings a changed queue attribute back to the definition', async () => {
+    const options = optionsFor('drift');
+    const { queueUrl } = await ensureResources(options);
+    await sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { VisibilityTimeout: '5' } }),
+    );
+
+    await ensureResources(options);
+
+    expect((await queueAttributes(queueUrl)).VisibilityTimeout).toBe(
+      String(queueDefinition.visibilityTimeoutSeconds),
+    );
+  });
+
+  it('refuses a table whose keys and indexes differ, listing each difference, and changes nothing', async () => {
+    const options = optionsFor('mismatch');
+    const expected = tableSchema('gapless-mismatch');
+    const other: CreateTableCommandInput = {
+      ...expected,
+      AttributeDefinitions: [
+        { AttributeName: 'info_type', AttributeType: 'S' },
+        { AttributeName: 'day', AttributeType: 'N' },
+        { AttributeName: 'retry_shard', AttributeType: 'S' },
+        { AttributeName: 'retry_due', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'info_type', KeyType: 'HASH' },
+        { AttributeName: 'day', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: expected.GlobalSecondaryIndexes?.filter(
+        (index) => index.IndexName === 'retry-due',
+      ),
+    };
+    await dynamo.send(new CreateTableCommand(other));
+
+    const error = await ensureResources(options).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ResourceMismatchError);
+    expect((error as ResourceMismatchError).differences).toEqual([
+      'key schema is info_type HASH, day RANGE, expected info_type HASH, date RANGE',
+      'index quarantined is missing',
+    ]);
+    expect((error as Error).message).toMatch(
+      /^table gapless-mismatch exists but differs from its definition: /,
+    );
+    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: 'gapless-mismatch' }));
+    expect(Table?.KeySchema?.[1]?.AttributeName).toBe('day');
+  });
+
+  it('moves a message received more than maxReceiveCount times to the dead-letter queue', async () => {
+    const { queueUrl, deadLetterQueueUrl } = await ensureResources(optionsFor('redrive'));
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'poison' }));
+
+    const deliveries: number[] = [];
+    for (let receive = 0; receive <= queueDefinition.maxReceiveCount; receive += 1) {
+      deliveries.push((await receiveOnce(queueUrl)).length);
+    }
+    const deadLetters = await receiveOnce(deadLetterQueueUrl);
+
+    expect(deliveries).toEqual([...Array.from({ length: queueDefinition.maxReceiveCount }, () => 1), 0]);
+    expect(deadLetters.map((message) => message.Body)).toEqual(['poison']);
+  });
+});
