@@ -111,8 +111,9 @@ const BR_CLOSED_TYPES: ReadonlySet<string> = new Set(['public', 'bank']);
 /**
  * Brazilian business days: Monday to Friday minus national and bank holidays, as `date-holidays` knows
  * them. That package already has Consciência Negra (20 November) as a national holiday from 2024 on
- * (Lei 14.759/2023), which the tests pin down. `contains` reads a bitmap of whole years that grows on
- * demand, so gap detection pays for the holiday rules once per year per process, not once per day.
+ * (Lei 14.759/2023), which the tests pin down. The holiday rules are evaluated once per year per process,
+ * into tables over whole years that grow on demand: a bitmap for `contains`, and the sorted business days
+ * with each day's rank among them, so `datesBetween` is a single copy of a slice.
  */
 class BrazilBusinessCalendar extends DenseCalendar {
   readonly id = CalendarId.BrazilBusiness;
@@ -121,6 +122,10 @@ class BrazilBusinessCalendar extends DenseCalendar {
   private base = 0;
   /** 1 where the day is a business day, over the whole years `firstYear..lastYear`. */
   private open = new Uint8Array(0);
+  /** `rank[i]`: how many business days precede `base + i`; one entry longer than `open`. */
+  private rank = new Int32Array(1);
+  /** Every business day of the covered years, ascending. */
+  private dates = new Int32Array(0);
   private firstYear = 0;
   private lastYear = -1;
 
@@ -133,18 +138,10 @@ class BrazilBusinessCalendar extends DenseCalendar {
   override datesBetween(from: Day, to: Day): Int32Array {
     if (from > to) return new Int32Array(0);
     this.cover(from, to);
-    const open = this.open;
-    const start = from - this.base;
-    const end = to - this.base;
-    let count = 0;
-    for (let i = start; i <= end; i++) count += open[i]!;
-    const dates = new Int32Array(count);
-    let index = 0;
-    for (let i = start; i <= end; i++) if (open[i] === 1) dates[index++] = i + this.base;
-    return dates;
+    return this.dates.slice(this.rank[from - this.base], this.rank[to - this.base + 1]);
   }
 
-  /** Grows the bitmap so it spans the whole years of `from` and `to` (and everything in between). */
+  /** Grows the tables so they span the whole years of `from` and `to` (and everything in between). */
   private cover(from: Day, to: Day): void {
     const fromYear = civilFromDay(from).year;
     const toYear = civilFromDay(to).year;
@@ -169,6 +166,17 @@ class BrazilBusinessCalendar extends DenseCalendar {
     this.base = base;
     this.firstYear = firstYear;
     this.lastYear = lastYear;
+    this.indexDates();
+  }
+
+  private indexDates(): void {
+    const open = this.open;
+    const rank = new Int32Array(open.length + 1);
+    for (let i = 0; i < open.length; i++) rank[i + 1] = rank[i]! + open[i]!;
+    const dates = new Int32Array(rank[open.length]!);
+    for (let i = 0, count = 0; i < open.length; i++) if (open[i] === 1) dates[count++] = this.base + i;
+    this.rank = rank;
+    this.dates = dates;
   }
 
   private fillYear(open: Uint8Array, base: Day, year: number): void {
