@@ -11,9 +11,11 @@ export interface BcbSgsSourceOptions extends HttpRetryOptions {
 }
 
 /**
- * SGS refuses more than 10 years per request for daily series. Ten calendar years span at least
- * 3652 days (two leap days), and SGS accepts `dataInicial` to the same date ten years on, so an inclusive
- * window of 3652 days (`to - from = 3651`) is always accepted, whatever the leap years.
+ * SGS refuses more than 10 years per request for daily series. Like the stream splitter's `maxSpanDays`,
+ * the window is measured as `to - from`. Ten calendar years are 3652 or 3653 days (two or three leap days),
+ * and SGS accepts `dataFinal` on the same date ten years after `dataInicial` (its own error text shows
+ * that), so `to - from <= 3652` is always accepted until 2090 (a start on 2092-02-29 would meet 2100, which
+ * is not a leap year).
  */
 export const sgsDailyWindowDays = 3652;
 
@@ -44,11 +46,11 @@ export function createBcbSgsSource(options: BcbSgsSourceOptions): SeriesSource {
           retryable: false,
         });
       }
-      const span = to - from + 1;
+      const span = to - from;
       if (dailyCalendars.has(series.calendar) && span > sgsDailyWindowDays) {
         throw new SourceError(
           SourceId.BcbSgs,
-          `${series.infoType}: window ${formatIsoDate(from)}..${formatIsoDate(to)} is ${span} days, SGS accepts at most ${sgsDailyWindowDays}`,
+          `${series.infoType}: window ${formatIsoDate(from)}..${formatIsoDate(to)} spans ${span} days, SGS accepts at most ${sgsDailyWindowDays}`,
           { retryable: false },
         );
       }
