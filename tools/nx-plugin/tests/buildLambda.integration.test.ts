@@ -22,8 +22,11 @@ import { formatIsoDate, parseIsoDate } from '@gapless/pipeline-core';
 /** Answers the day after the scheduled time's date, through the library, and Brazil's holidays. */
 export const handler = async (event: { time: string }) => ({
   next: formatIsoDate(parseIsoDate(event.time.slice(0, 10)) + 1),
-  holidays: ${brazilHolidays.toString()}(Holidays),
+  holidays: listHolidays(Holidays),
 });
+
+// Contextually typed, so the function copied from the test type-checks without annotations of its own.
+const listHolidays: (holidays: typeof Holidays) => string[] = ${brazilHolidays.toString()};
 `;
 // Present only so that anyone running every app's tests while the probe exists does not trip on it.
 const probeTest = `import { expect, it } from 'vitest';
