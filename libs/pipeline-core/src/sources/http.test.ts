@@ -224,6 +224,21 @@ describe('fetchWithRetry against a local server', () => {
     expect(server.requests).toEqual(['/x', '/x']);
   });
 
+  it('says it timed out when every attempt is too slow', async () => {
+    server = await startFixtureServer('', [
+      { status: 200, body: '1', delayMs: 2_000 },
+      { status: 200, body: '2', delayMs: 2_000 },
+    ]);
+    const error = await failure(
+      fetchWithRetry(
+        `${server.baseUrl}/x`,
+        options({ timeoutMs: 50, maxAttempts: 2, sleep: async () => {} }),
+      ),
+    );
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/timed out after 50 ms \(gave up after 2 attempts\)/);
+  });
+
   it('reports a refused connection as a retryable network error', async () => {
     // Prepare: a port that was just free.
     const closed = await startFixtureServer('', []);
