@@ -143,6 +143,7 @@ class BrazilBusinessCalendar extends DenseCalendar {
 
   /** Grows the tables so they span the whole years of `from` and `to` (and everything in between). */
   private cover(from: Day, to: Day): void {
+    if (from >= this.base && to - this.base < this.open.length) return;
     const fromYear = civilFromDay(from).year;
     const toYear = civilFromDay(to).year;
     if (fromYear < BR_FIRST_YEAR || toYear > BR_LAST_YEAR) {
@@ -153,7 +154,6 @@ class BrazilBusinessCalendar extends DenseCalendar {
     const empty = this.lastYear < this.firstYear;
     const firstYear = empty ? fromYear : Math.min(fromYear, this.firstYear);
     const lastYear = empty ? toYear : Math.max(toYear, this.lastYear);
-    if (!empty && firstYear === this.firstYear && lastYear === this.lastYear) return;
 
     const base = dayFromCivil(firstYear, 1, 1);
     const open = new Uint8Array(dayFromCivil(lastYear + 1, 1, 1) - base);
