@@ -27,6 +27,8 @@ function makeQueue(options: { maxAttempts?: number } = {}) {
     queueUrl,
     client: new SQSClient({ region: 'us-east-1' }),
     sleep: async (ms) => void sleeps.push(ms),
+    // Mid-range jitter: each back-off is half its cap (cap = 100 ms doubling per retry).
+    random: () => 0.5,
     ...options,
   });
   return { queue, sleeps };
@@ -140,7 +142,7 @@ describe('createSqsWorkQueue', () => {
       QueueUrl: queueUrl,
       Entries: entriesFor(bodies, [1]),
     });
-    expect(sleeps).toEqual([100]);
+    expect(sleeps).toEqual([50]);
   });
 
   it('returns sender faults in failed without retrying them', async () => {
@@ -178,7 +180,7 @@ describe('createSqsWorkQueue', () => {
       calls: 4,
       failed: [{ body: 'body-1', error: 'ServiceUnavailable: busy' }],
     });
-    expect(sleeps).toEqual([100, 200, 400]);
+    expect(sleeps).toEqual([50, 100, 200]);
   });
 
   it('resends an entry the response does not mention', async () => {
@@ -209,7 +211,7 @@ describe('createSqsWorkQueue', () => {
     expect(sqs).toHaveReceivedNthCommandWith(SendMessageBatchCommand, 2, {
       Entries: entriesFor(bodies, [0, 1]),
     });
-    expect(sleeps).toEqual([100]);
+    expect(sleeps).toEqual([50]);
   });
 
   it('throws a QueueError carrying the cause when throttling outlasts maxAttempts', async () => {
@@ -222,22 +224,46 @@ describe('createSqsWorkQueue', () => {
     expect(error).toBeInstanceOf(QueueError);
     expect((error as QueueError).cause).toBe(throttled);
     expect((error as QueueError).message).toMatch(
-      /RequestThrottled: slow down \(0 of 12 bodies were sent before\)/,
+      /RequestThrottled: slow down \(0 of 12 bodies were sent, 12 were not\)/,
     );
-    expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 3);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 6); // two batches, three tries each
   });
 
-  it('throws a QueueError at once for an error retrying cannot fix, telling how far it got', async () => {
+  it('throws a QueueError telling how far it got when calls keep failing, keeping what was sent', async () => {
     const missing = new QueueDoesNotExist({ message: 'no such queue', $metadata: {} });
     sqs.on(SendMessageBatchCommand).callsFakeOnce(acceptAll).rejects(missing);
-    const { queue, sleeps } = makeQueue();
+    const { queue, sleeps } = makeQueue({ maxAttempts: 3 });
 
     const error = await queue.sendBodies(makeBodies(15)).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(QueueError);
     expect((error as QueueError).cause).toBe(missing);
-    expect((error as QueueError).message).toMatch(/\(10 of 15 bodies were sent before\)/);
-    expect(sleeps).toEqual([]);
+    expect((error as QueueError).message).toMatch(
+      /QueueDoesNotExist: no such queue \(10 of 15 bodies were sent, 5 were not\)/,
+    );
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 4);
+    expect(sqs).toHaveReceivedNthCommandWith(SendMessageBatchCommand, 4, {
+      Entries: entriesFor(makeBodies(15), [10, 11, 12, 13, 14]),
+    });
+    expect(sleeps).toEqual([50, 100]);
+  });
+
+  it('reports an entry failure and throws nothing when the last failure was not an exception', async () => {
+    const throttled = new RequestThrottled({ message: 'slow down', $metadata: {} });
+    const busy = { Id: '0', SenderFault: false, Code: 'InternalError', Message: 'try later' };
+    sqs
+      .on(SendMessageBatchCommand)
+      .rejectsOnce(throttled)
+      .resolves(answer([], [busy]));
+    const { queue } = makeQueue({ maxAttempts: 2 });
+
+    const report = await queue.sendBodies(['only']);
+
+    expect(report).toEqual({
+      sent: 0,
+      calls: 2,
+      failed: [{ body: 'only', error: 'InternalError: try later' }],
+    });
   });
 
   it('refuses an empty queue URL', () => {

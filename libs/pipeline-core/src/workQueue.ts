@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
-import { setTimeout as delay } from 'node:timers/promises';
 import { QueueError } from './errors.js';
 import { queueDefinition } from './queueDefinition.js';
+import { writeWithRetry } from './writeLoop.js';
 
 /** A body SQS did not take, and why (`Code: Message` of the failed entry, or the last error seen). */
 export interface FailedSend {
@@ -18,7 +18,8 @@ export interface SendReport {
 
 /**
  * The port the domain sends work through. It takes bodies that are already encoded, so the queue knows
- * nothing about the message format. Every body ends up either counted in `sent` or listed in `failed`.
+ * nothing about the message format. Every body ends up counted in `sent` or listed in `failed`, or the
+ * call rejects (the queue could not be reached at all): nothing is dropped silently.
  */
 export interface WorkQueue {
   sendBodies(bodies: readonly string[]): Promise<SendReport>;
@@ -28,54 +29,46 @@ export interface SqsWorkQueueOptions {
   readonly queueUrl: string;
   /** Defaults to `new SQSClient({})`, so the SDK's own variables (`AWS_ENDPOINT_URL_SQS`, region) apply. */
   readonly client?: SQSClient;
-  /** Calls per entry, the first included, before a retryable failure is reported in `failed` (default 4). */
+  /** Calls per entry, the first included, before a failure is given up (default 4). */
   readonly maxAttempts?: number;
   /** Waits between retries; tests pass a recorder. */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** First back-off delay; it doubles per retry up to 2 s (default 100 ms). */
+  /** The back-off cap of the first retry; it doubles per retry up to 2 s (default 100 ms). */
   readonly baseDelayMs?: number;
+  /** Jitter source in [0, 1); default Math.random. */
+  readonly random?: () => number;
 }
 
 interface SendContext {
   readonly client: SQSClient;
   readonly queueUrl: string;
   readonly maxAttempts: number;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly sleep?: (ms: number) => Promise<void>;
   readonly baseDelayMs: number;
+  readonly random?: () => number;
 }
 
-/** One entry of a batch: its index in the caller's array (also its entry `Id`) and its last error. */
-interface Pending {
-  readonly index: number;
-  readonly error: string;
-}
-
-interface Tally {
+/** Per `sendBodies` call: what became of each body, by its index (which is also its entry `Id`). */
+interface Outcome {
   sent: number;
-  calls: number;
   readonly failed: FailedSend[];
+  /** The last failure of each body not sent yet; an exception is kept as such to become the cause. */
+  readonly lastFailure: Map<number, string | Error>;
 }
 
 const operation = 'SendMessageBatch';
 const maxDelayMs = 2_000;
 /** Characters SQS accepts in a body (#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF). */
 const forbiddenCharacter = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-/** Throttling and server-side failures of a whole call: worth another try once the SDK's own retries ran out. */
-const retryableCallErrors = new Set([
-  'RequestThrottled',
-  'ThrottlingException',
-  'KmsThrottled',
-  'ServiceUnavailable',
-  'InternalError',
-  'InternalFailure',
-]);
 
 /**
  * The SQS adapter of {@link WorkQueue}. Sends with SendMessageBatch, packing at most
  * `queueDefinition.sendBatchSize` entries and `queueDefinition.maximumMessageBytes` bytes per call (SQS
  * limits a batch's total payload as well as its entry count). Entries SQS reports as failed through no
- * fault of the sender are retried with back-off; sender faults and entries still failing after
- * `maxAttempts` are returned in `failed`. A call that throws becomes a {@link QueueError}.
+ * fault of the sender, and whole calls that throw (throttling outlasting the SDK's own retries, a network
+ * error), are retried with jittered back-off by `writeWithRetry`. Sender faults, and entries whose last
+ * failure was an entry failure, are returned in `failed`; if bodies are left unsent because calls kept
+ * throwing, `sendBodies` rejects with a {@link QueueError} whose cause is the SDK's error.
  */
 export function createSqsWorkQueue(options: SqsWorkQueueOptions): WorkQueue {
   if (options.queueUrl.trim() === '') throw new QueueError(operation, 'queueUrl must not be empty');
@@ -83,8 +76,9 @@ export function createSqsWorkQueue(options: SqsWorkQueueOptions): WorkQueue {
     client: options.client ?? new SQSClient({}),
     queueUrl: options.queueUrl,
     maxAttempts: Math.max(1, options.maxAttempts ?? 4),
-    sleep: options.sleep ?? ((ms) => delay(ms)),
     baseDelayMs: options.baseDelayMs ?? 100,
+    ...(options.sleep && { sleep: options.sleep }),
+    ...(options.random && { random: options.random }),
   };
   return { sendBodies: (bodies) => sendAll(context, bodies) };
 }
@@ -116,11 +110,35 @@ export function packSendBatches(
 
 async function sendAll(context: SendContext, bodies: readonly string[]): Promise<SendReport> {
   const sizes = bodies.map((body, index) => checkedSize(body, index));
-  const tally: Tally = { sent: 0, calls: 0, failed: [] };
-  for (const batch of packSendBatches(sizes)) {
-    await sendBatch(context, bodies, batch, tally);
+  const outcome: Outcome = { sent: 0, failed: [], lastFailure: new Map() };
+  const result = await writeWithRetry(
+    bodies.map((_, index) => index),
+    (indexes) => sendOnce(context, bodies, indexes, outcome),
+    {
+      chunk: (indexes) => packIndexes(indexes, sizes),
+      maxAttempts: context.maxAttempts,
+      baseDelayMs: context.baseDelayMs,
+      maxDelayMs,
+      ...(context.sleep && { sleep: context.sleep }),
+      ...(context.random && { random: context.random }),
+    },
+  );
+  const unsent = result.unwritten.map((index) => ({ index, failure: outcome.lastFailure.get(index) }));
+  const thrown = unsent.find((entry) => entry.failure instanceof Error)?.failure;
+  if (thrown !== undefined) {
+    const progress = `${outcome.sent} of ${bodies.length} bodies were sent, ${bodies.length - outcome.sent} were not`;
+    throw new QueueError(operation, `${describe(thrown)} (${progress})`, { cause: thrown });
   }
-  return tally;
+  for (const { index, failure } of unsent) {
+    outcome.failed.push({ body: bodies[index] ?? '', error: describe(failure) });
+  }
+  return { sent: outcome.sent, calls: result.calls, failed: outcome.failed };
+}
+
+/** {@link packSendBatches} over a subset of the bodies (a retry round resends only some of them). */
+function packIndexes(indexes: number[], sizes: readonly number[]): number[][] {
+  const batches = packSendBatches(indexes.map((index) => sizes[index] ?? 0));
+  return batches.map((batch) => batch.map((position) => indexes[position] ?? -1));
 }
 
 /** A body SQS would refuse is a bug of the caller (the codec sizes messages), so nothing is sent. */
@@ -139,83 +157,59 @@ function checkedSize(body: string, index: number): number {
   return size;
 }
 
-async function sendBatch(context: SendContext, bodies: readonly string[], batch: number[], tally: Tally) {
-  let pending: Pending[] = batch.map((index) => ({ index, error: '' }));
-  for (let attempt = 1; pending.length > 0; attempt += 1) {
-    if (attempt > 1) await context.sleep(backoffMs(context.baseDelayMs, attempt - 1));
-    const lastAttempt = attempt >= context.maxAttempts;
-    const retry = await sendOnce(context, bodies, pending, tally, lastAttempt);
-    if (lastAttempt) {
-      tally.failed.push(...retry.map((entry) => ({ body: bodies[entry.index] ?? '', error: entry.error })));
-      return;
-    }
-    pending = retry;
-  }
-}
-
-/** One SendMessageBatch call. Returns the entries worth another try; records the rest in `tally`. */
+/** One SendMessageBatch call. Returns the indexes worth another try; records the rest in `outcome`. */
 async function sendOnce(
   context: SendContext,
   bodies: readonly string[],
-  pending: readonly Pending[],
-  tally: Tally,
-  lastAttempt: boolean,
-): Promise<Pending[]> {
-  const entries = pending.map(({ index }) => ({ Id: String(index), MessageBody: bodies[index] }));
-  tally.calls += 1;
-  let output: SendMessageBatchCommandOutput;
+  indexes: number[],
+  outcome: Outcome,
+): Promise<number[]> {
+  const entries = indexes.map((index) => ({ Id: String(index), MessageBody: bodies[index] }));
   try {
-    output = await context.client.send(
+    const output = await context.client.send(
       new SendMessageBatchCommand({ QueueUrl: context.queueUrl, Entries: entries }),
     );
+    return sortResults(output, bodies, indexes, outcome);
   } catch (error) {
-    if (!lastAttempt && isRetryableCall(error)) {
-      return pending.map(({ index }) => ({ index, error: describe(error) }));
-    }
-    const progress = `${tally.sent} of ${bodies.length} bodies were sent before`;
-    throw new QueueError(operation, `${describe(error)} (${progress})`, { cause: error });
+    const failure = error instanceof Error ? error : new Error(String(error));
+    for (const index of indexes) outcome.lastFailure.set(index, failure);
+    throw error;
   }
-  return sortResults(output, bodies, pending, tally);
 }
 
 function sortResults(
   output: SendMessageBatchCommandOutput,
   bodies: readonly string[],
-  pending: readonly Pending[],
-  tally: Tally,
-): Pending[] {
+  indexes: readonly number[],
+  outcome: Outcome,
+): number[] {
   const succeeded = new Set((output.Successful ?? []).map((entry) => entry.Id));
   const failures = new Map((output.Failed ?? []).map((entry) => [entry.Id, entry]));
-  const retry: Pending[] = [];
-  for (const { index } of pending) {
+  const retry: number[] = [];
+  for (const index of indexes) {
     const id = String(index);
     const failure = failures.get(id);
     if (succeeded.has(id) && failure === undefined) {
-      tally.sent += 1;
+      outcome.sent += 1;
+      outcome.lastFailure.delete(index);
     } else if (failure === undefined) {
       // SQS answered for neither: resending risks a duplicate, which the scraper's claim absorbs; losing it does not.
-      retry.push({ index, error: 'no result for this entry in the SendMessageBatch response' });
+      outcome.lastFailure.set(index, 'no result for this entry in the SendMessageBatch response');
+      retry.push(index);
     } else {
       const error = `${failure.Code ?? 'Unknown'}: ${failure.Message ?? 'no message'}`;
-      if (failure.SenderFault === true) tally.failed.push({ body: bodies[index] ?? '', error });
-      else retry.push({ index, error });
+      if (failure.SenderFault === true) {
+        outcome.lastFailure.delete(index);
+        outcome.failed.push({ body: bodies[index] ?? '', error });
+      } else {
+        outcome.lastFailure.set(index, error);
+        retry.push(index);
+      }
     }
   }
   return retry;
 }
 
-function isRetryableCall(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const details = error as Error & { $fault?: string; $retryable?: unknown };
-  return (
-    retryableCallErrors.has(error.name) || details.$fault === 'server' || details.$retryable !== undefined
-  );
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function backoffMs(baseDelayMs: number, retry: number): number {
-  return Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1));
+function describe(failure: unknown): string {
+  return failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
 }

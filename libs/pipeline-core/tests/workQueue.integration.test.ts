@@ -84,10 +84,10 @@ describe('createSqsWorkQueue against fauxqs', () => {
 
   it('reports a queue that does not exist as an error, not as sent', async () => {
     const queueUrl = (await createQueue('work-exists')).replace('work-exists', 'work-missing');
-    const queue = createSqsWorkQueue({ queueUrl, client, maxAttempts: 1 });
+    const queue = createSqsWorkQueue({ queueUrl, client, maxAttempts: 2, sleep: async () => {} });
 
     await expect(queue.sendBodies(['{}'])).rejects.toThrow(
-      /SQS SendMessageBatch: .*\(0 of 1 bodies were sent before\)/,
+      /SQS SendMessageBatch: .*\(0 of 1 bodies were sent, 1 were not\)/,
     );
   });
 });
