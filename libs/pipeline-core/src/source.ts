@@ -19,7 +19,7 @@ export interface FetchOptions {
  */
 export interface SeriesSource {
   readonly id: SourceId;
-  /** The widest `[from, to]` one request may span, in days (`Infinity` when unlimited). */
+  /** The largest `to - from`, in days, that one request may span (`Infinity` when unlimited). */
   maxWindowDays(series: SeriesDefinition): number;
   fetchRange(series: SeriesDefinition, from: Day, to: Day, options?: FetchOptions): Promise<Observation[]>;
 }

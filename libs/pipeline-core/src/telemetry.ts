@@ -3,11 +3,14 @@
  * structurally; tests pass small recorders. Keeping the services on this port keeps them free of SDK types.
  */
 export interface PipelineLogger {
-  debug(message: string, ...extra: object[]): void;
-  info(message: string, ...extra: object[]): void;
-  warn(message: string, ...extra: object[]): void;
-  error(message: string, ...extra: object[]): void;
+  debug(message: string, attributes?: LogAttributes): void;
+  info(message: string, attributes?: LogAttributes): void;
+  warn(message: string, attributes?: LogAttributes): void;
+  error(message: string, attributes?: LogAttributes): void;
 }
+
+/** The keys a log line carries besides its message (`series`, `from`, `error`, ...). */
+export type LogAttributes = Record<string, unknown>;
 
 export interface PipelineMetrics {
   addMetric(name: string, unit: 'Count', value: number): void;
