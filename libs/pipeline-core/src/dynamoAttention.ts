@@ -44,7 +44,7 @@ export function createDynamoAttention(context: DynamoContext): AttentionMethods 
       Object.entries(NAMES).filter(([alias]) => expression.includes(alias) || condition.includes(alias)),
     );
     try {
-      await context.client.send(
+      const output = await context.client.send(
         new UpdateItemCommand({
           TableName: context.tableName,
           Key: { [PK]: { S: infoType }, [SK]: { S: formatIsoDate(day) } },
@@ -52,8 +52,10 @@ export function createDynamoAttention(context: DynamoContext): AttentionMethods 
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ...values, ':now': { S: context.now().toISOString() } },
+          ReturnConsumedCapacity: 'TOTAL',
         }),
       );
+      context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'UpdateItem');
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -73,12 +75,14 @@ export function createDynamoAttention(context: DynamoContext): AttentionMethods 
         failure.day,
         'SET #status = :retry, #value = :null, #retryCount = :count, #lastError = :error, #updatedAt = :now, ' +
           '#retryShard = :shard, #retryDue = :due',
-        `attribute_not_exists(#status) OR ${inRetryPath}`,
+        // retry_count never goes down outside `release`: a late failure of an older attempt must not hand
+        // a date back retries it has spent (the 1 + MAX_RETRIES bound); the item stays due regardless.
+        `attribute_not_exists(#status) OR (${inRetryPath} AND #retryCount <= :count)`,
         {
           ...retryStates,
           ':null': { NULL: true },
           ':count': { N: String(failure.retryCount) },
-          ':error': { S: failure.error.slice(0, 1000) },
+          ':error': { S: clip(failure.error) },
           ':shard': retryShardOf(infoType, failure.day),
           ':due': { S: failure.retryDue },
         },
@@ -112,7 +116,7 @@ export function createDynamoAttention(context: DynamoContext): AttentionMethods 
         {
           ...retryStates,
           ':quarantined': { S: ItemStatus.Quarantined },
-          ':error': { S: lastError.slice(0, 1000) },
+          ':error': { S: clip(lastError) },
           ':count': { N: String(retryCount) },
           ':shard': { S: shardKey(ShardPrefix.Quarantine, shardOf(infoType, iso)) },
           ':key': { S: itemKey(infoType, iso) },
@@ -166,6 +170,17 @@ export function createDynamoAttention(context: DynamoContext): AttentionMethods 
       );
     },
   };
+}
+
+const MAX_ERROR_LENGTH = 1000;
+
+/** An error text cut to a bounded length, never between the two halves of a surrogate pair. */
+function clip(text: string): string {
+  if (text.length <= MAX_ERROR_LENGTH) return text;
+  const code = text.charCodeAt(MAX_ERROR_LENGTH - 1);
+  // A lone high surrogate has no UTF-8 form: the stored text would be mangled or refused.
+  const isHighSurrogate = code >= 0xd800 && code <= 0xdbff;
+  return text.slice(0, isHighSurrogate ? MAX_ERROR_LENGTH - 1 : MAX_ERROR_LENGTH);
 }
 
 async function queryIndex(

@@ -17,8 +17,12 @@ export function isConditionFailure(error: unknown): boolean {
 /** Translates an SDK error into the domain's StoreError, keeping it as `cause`. */
 export function storeError(operation: string, error: unknown): StoreError {
   if (error instanceof StoreError) return error;
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new StoreError(operation, detail, { cause: error });
+  return new StoreError(operation, describeError(error), { cause: error });
+}
+
+/** `Name: message` of an error (SDK errors are named after the service's exception), for messages. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Runs one SDK call, translating any failure into a StoreError named after the operation. */

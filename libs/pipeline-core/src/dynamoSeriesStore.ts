@@ -10,7 +10,14 @@ import {
 import { chunkForBatchWrite, attributeMapSize } from './batches.js';
 import { formatIsoDate, parseIsoDate, type Day } from './dates.js';
 import { createDynamoAttention } from './dynamoAttention.js';
-import { callDynamo, isConditionFailure, storeError, type DynamoContext } from './dynamoContext.js';
+import {
+  callDynamo,
+  describeError,
+  isConditionFailure,
+  storeError,
+  type DynamoContext,
+} from './dynamoContext.js';
+import { StoreError } from './errors.js';
 import { ItemStatus, toAttributeMap, type SeriesItem } from './item.js';
 import type { BatchWriteOutcome, GoodValue, SeriesStore } from './seriesStore.js';
 import { tableDefinition } from './tableDefinition.js';
@@ -36,7 +43,9 @@ const WATERMARK_DATE = 'watermark';
 /**
  * The `SeriesStore` on DynamoDB. Reads are keyed Queries (never a Scan); values and placeholders go through
  * BatchWriteItem in 25s with the core's write loop; single-item changes are conditional so that a good
- * value is never overwritten by a missing one.
+ * value is never overwritten by a missing one. A batch write returns what it could not store as `unwritten`
+ * (unprocessed to the end, or in a chunk whose calls kept failing); it throws a `StoreError` only when it
+ * stored nothing because every call failed. Every other SDK failure is a `StoreError` with the SDK's as cause.
  */
 export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): SeriesStore {
   const context: DynamoContext = {
@@ -53,6 +62,16 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
       chunk: (pending) => chunkForBatchWrite(pending, attributeMapSize),
       ...(sleep ? { sleep } : {}),
     });
+    // A partial write is an outcome (the caller records or re-queues the rest); a write that stored nothing
+    // because every call failed means DynamoDB is unavailable or refusing, and that is an error.
+    const lastError = result.errors.at(-1);
+    if (lastError !== undefined && items.length > 0 && result.unwritten.length === items.length) {
+      throw new StoreError(
+        'BatchWriteItem',
+        `none of ${items.length} items written in ${result.calls} calls; last: ${describeError(lastError)}`,
+        { cause: lastError },
+      );
+    }
     return {
       unwritten: result.unwritten.map((item) => parseIsoDate(item[SK]?.S)),
       calls: result.calls,
@@ -67,9 +86,15 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
       const key = { [PK]: { S: `META#${infoType}` }, [SK]: { S: WATERMARK_DATE } };
       const output = await callDynamo('GetItem', () =>
         context.client.send(
-          new GetItemCommand({ TableName: context.tableName, Key: key, ConsistentRead: true }),
+          new GetItemCommand({
+            TableName: context.tableName,
+            Key: key,
+            ConsistentRead: true,
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
         ),
       );
+      context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'GetItem');
       const through = output.Item?.['through']?.S;
       return through === undefined ? undefined : parseIsoDate(through);
     },
@@ -81,14 +106,17 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
         through: { S: formatIsoDate(through) },
         [tableDefinition.attributes.updatedAt]: { S: context.now().toISOString() },
       };
-      await callDynamo('PutItem', () =>
-        context.client.send(new PutItemCommand({ TableName: context.tableName, Item: item })),
+      const output = await callDynamo('PutItem', () =>
+        context.client.send(
+          new PutItemCommand({ TableName: context.tableName, Item: item, ReturnConsumedCapacity: 'TOTAL' }),
+        ),
       );
+      context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'PutItem');
     },
 
     presentDays: (infoType, from) => presentDays(context, infoType, from),
 
-    writePlaceholders(infoType, days, retryDue) {
+    async writePlaceholders(infoType, days, retryDue) {
       const updatedAt = context.now().toISOString();
       return batchPut(
         days.map((day) =>
@@ -99,7 +127,7 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
       );
     },
 
-    writeValues(infoType, source, values: readonly GoodValue[]) {
+    async writeValues(infoType, source, values: readonly GoodValue[]) {
       const updatedAt = context.now().toISOString();
       return batchPut(
         values.map(({ day, value }) =>
@@ -116,14 +144,16 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
         [tableDefinition.timeToLiveAttribute]: { N: String(expiresAt) },
       };
       try {
-        await context.client.send(
+        const output = await context.client.send(
           new PutItemCommand({
             TableName: context.tableName,
             Item: claim,
             ConditionExpression: 'attribute_not_exists(#pk)',
             ExpressionAttributeNames: { '#pk': PK },
+            ReturnConsumedCapacity: 'TOTAL',
           }),
         );
+        context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'PutItem');
         return true;
       } catch (error) {
         if (isConditionFailure(error)) return false;
@@ -175,13 +205,12 @@ async function presentDays(context: DynamoContext, infoType: string, from?: Day)
 }
 
 async function sendBatch(context: DynamoContext, chunk: Item[]): Promise<Item[]> {
-  const output = await callDynamo('BatchWriteItem', () =>
-    context.client.send(
-      new BatchWriteItemCommand({
-        RequestItems: { [context.tableName]: chunk.map((entry) => ({ PutRequest: { Item: entry } })) },
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    ),
+  // Not translated here: the write loop keeps what a call threw, and `batchPut` reports the SDK's own error.
+  const output = await context.client.send(
+    new BatchWriteItemCommand({
+      RequestItems: { [context.tableName]: chunk.map((entry) => ({ PutRequest: { Item: entry } })) },
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
   );
   for (const used of output.ConsumedCapacity ?? [])
     context.consumed(used.CapacityUnits ?? 0, 'BatchWriteItem');
