@@ -1,0 +1,7 @@
+import { createClusteringHandler } from '@gapless/pipeline-core';
+
+/**
+ * data_clustering (scheduled): finds each series' missing dates, marks them PENDING and enqueues one message
+ * per continuous stream. An event with `{"mode":"audit"}` re-reads every series from its start.
+ */
+export const handler = createClusteringHandler();

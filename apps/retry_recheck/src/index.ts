@@ -1,0 +1,7 @@
+import { createRecheckHandler } from '@gapless/pipeline-core';
+
+/**
+ * retry_recheck (scheduled): re-enqueues the dates due for retry while their budget lasts and quarantines
+ * the rest.
+ */
+export const handler = createRecheckHandler();

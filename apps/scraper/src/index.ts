@@ -1,0 +1,7 @@
+import { createScraperHandler } from '@gapless/pipeline-core';
+
+/**
+ * scraper (SQS-triggered): downloads each message's stream in one source request, writes the good values in
+ * BatchWriteItem calls of 25, records the rest for retry, and reports failures per record.
+ */
+export const handler = createScraperHandler();
