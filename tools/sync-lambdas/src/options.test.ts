@@ -52,6 +52,7 @@ describe('parseOptions', () => {
     [['--all', '--affected'], '--affected|--functions|--all choose exactly one'],
     [[], '--affected|--functions|--all choose exactly one'],
     [['--all', '--alias', 'live'], '--alias needs --publish'],
+    [['--all', '--role-arn', ''], '--role-arn must be an IAM role ARN, got ""'],
     [['--all', '--concurrency', '0'], '--concurrency must be an integer from 1 to 50, got "0"'],
     [
       ['--all', '--allowed-account-ids', '12345'],
@@ -62,7 +63,8 @@ describe('parseOptions', () => {
   });
 
   it('requires the allowed accounts, a role (or the explicit default chain) and a region', () => {
-    expect(() => parseOptions(['--all', '--role-arn', 'r'], { AWS_REGION: 'x' })).toThrow(
+    const role = ['--role-arn', 'arn:aws:iam::123456789012:role/d'];
+    expect(() => parseOptions(['--all', ...role], { AWS_REGION: 'x' })).toThrow(
       '--allowed-account-ids is required',
     );
     expect(() =>

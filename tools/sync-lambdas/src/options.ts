@@ -61,6 +61,10 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): S
       'is required (or pass --use-default-credentials outside GitHub Actions)',
     );
   }
+  const roleArn = values['role-arn'];
+  if (roleArn !== undefined && !/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
+    throw new UsageError('--role-arn', `must be an IAM role ARN, got ${JSON.stringify(roleArn)}`);
+  }
   const allowed = splitList(values['allowed-account-ids']);
   if (allowed.length === 0) throw new UsageError('--allowed-account-ids', 'is required (comma-separated)');
   const badAccount = allowed.find((id) => !/^\d{12}$/.test(id));
@@ -87,7 +91,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): S
     appsDir: values['apps-dir'],
     distDir: values['dist-dir'],
   };
-  if (values['role-arn'] !== undefined) options.roleArn = values['role-arn'];
+  if (roleArn !== undefined) options.roleArn = roleArn;
   if (values.alias !== undefined) options.alias = values.alias;
   return options;
 }

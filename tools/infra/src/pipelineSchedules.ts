@@ -1,0 +1,48 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+/** When the scheduled functions run (UTC). */
+export const scheduleDefinition = {
+  // After the Central Bank's evening publication (about 13:00-17:00 in Brasília, UTC-3).
+  routineClustering: events.Schedule.cron({ minute: '0', hour: '22' }),
+  // Sunday night: re-reads every partition, so holes behind a watermark are found.
+  auditClustering: events.Schedule.cron({ minute: '30', hour: '23', weekDay: 'SUN' }),
+  retryRecheck: events.Schedule.rate(Duration.minutes(30)),
+} as const;
+
+/** The EventBridge rules of data_clustering (daily routine, weekly audit) and retry_recheck (30 min). */
+export class PipelineSchedules extends Construct {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { dataClustering: lambda.IFunction; retryRecheck: lambda.IFunction },
+  ) {
+    super(scope, id);
+    new events.Rule(this, 'DataClusteringDaily', {
+      description: 'data_clustering, routine: from each watermark on',
+      schedule: scheduleDefinition.routineClustering,
+      targets: [
+        new targets.LambdaFunction(props.dataClustering, {
+          event: events.RuleTargetInput.fromObject({ mode: 'routine' }),
+        }),
+      ],
+    });
+    new events.Rule(this, 'DataClusteringWeeklyAudit', {
+      description: 'data_clustering, audit: every partition from its start',
+      schedule: scheduleDefinition.auditClustering,
+      targets: [
+        new targets.LambdaFunction(props.dataClustering, {
+          event: events.RuleTargetInput.fromObject({ mode: 'audit' }),
+        }),
+      ],
+    });
+    new events.Rule(this, 'RetryRecheckEvery30Minutes', {
+      description: 'retry_recheck: re-enqueue due retries, quarantine exhausted ones',
+      schedule: scheduleDefinition.retryRecheck,
+      targets: [new targets.LambdaFunction(props.retryRecheck)],
+    });
+  }
+}

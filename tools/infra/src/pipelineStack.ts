@@ -1,0 +1,64 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { GithubDeployRole } from './githubDeployRole.js';
+import { PipelineAlarms } from './pipelineAlarms.js';
+import { PipelineData } from './pipelineData.js';
+import { PipelineFunctions } from './pipelineFunctions.js';
+import { PipelineSchedules } from './pipelineSchedules.js';
+
+/** The deployment's choices; everything else comes from pipeline-core's definitions. */
+export interface PipelineStackProps extends StackProps {
+  /** Directory holding `<name>/<name>.zip` for each function (the repository's `dist/apps`). */
+  distDir: string;
+  /** `owner/repo` allowed to deploy through GitHub OIDC. */
+  githubRepository: string;
+  /** The only branch whose workflows may assume the deploy role. */
+  githubBranch: string;
+  existingOidcProviderArn?: string;
+  alarmEmail?: string;
+  /** Attempts after the first before a date is quarantined (the functions' `MAX_RETRIES`). */
+  maxRetries?: number;
+  scraperMaxConcurrency?: number;
+}
+
+/**
+ * The whole pipeline in one stack: table and queues, the three functions with least-privilege roles, their
+ * schedules and alarms, and the GitHub deploy role that later updates the functions' code.
+ */
+export class PipelineStack extends Stack {
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    const data = new PipelineData(this, 'Data');
+    const { functions } = new PipelineFunctions(this, 'Functions', {
+      data,
+      distDir: props.distDir,
+      maxRetries: props.maxRetries ?? 5,
+      scraperMaxConcurrency: props.scraperMaxConcurrency ?? 5,
+    });
+    new PipelineSchedules(this, 'Schedules', {
+      dataClustering: functions.data_clustering,
+      retryRecheck: functions.retry_recheck,
+    });
+    const alarms = new PipelineAlarms(this, 'Alarms', {
+      deadLetterQueue: data.deadLetterQueue,
+      functions,
+      ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
+    });
+    const deploy = new GithubDeployRole(this, 'GithubDeploy', {
+      repository: props.githubRepository,
+      branch: props.githubBranch,
+      functions: Object.values(functions),
+      ...(props.existingOidcProviderArn === undefined
+        ? {}
+        : { existingProviderArn: props.existingOidcProviderArn }),
+    });
+    new CfnOutput(this, 'DeployRoleArn', {
+      value: deploy.role.roleArn,
+      description: 'GitHub variable DEPLOY_ROLE_ARN',
+    });
+    new CfnOutput(this, 'TableName', { value: data.table.tableName });
+    new CfnOutput(this, 'WorkQueueUrl', { value: data.workQueue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: data.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
+  }
+}

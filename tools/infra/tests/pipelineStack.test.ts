@@ -1,0 +1,253 @@
+import { queueDefinition, tableDefinition } from '@gapless/pipeline-core';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import {
+  deployRoleActions,
+  type FunctionName,
+  functionNames,
+  functionPermissions,
+  logActions,
+  queueConsumerActions,
+} from '../src/permissions.js';
+import {
+  logicalIdOf,
+  type Statement,
+  statementsOfRole,
+  synthesizedTemplate,
+  testDeployment,
+} from './synthesizedTemplate.js';
+
+const { template, resources } = await synthesizedTemplate();
+const ids = {
+  table: logicalIdOf(template, 'AWS::DynamoDB::Table', {}),
+  workQueue: logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: 'gapless-work' }),
+};
+const functionId = (name: FunctionName) =>
+  logicalIdOf(template, 'AWS::Lambda::Function', { FunctionName: name });
+const roleIdOf = (name: FunctionName) =>
+  (resources[functionId(name)]?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+const tableArn = { 'Fn::GetAtt': [ids.table, 'Arn'] };
+const indexArn = (index: string) => ({ 'Fn::Join': ['', [tableArn, `/index/${index}`]] });
+const queueArn = { 'Fn::GetAtt': [ids.workQueue, 'Arn'] };
+
+/** Action -> sorted resources, for comparing a role's grants as a whole. */
+function grants(statements: Statement[]): Record<string, string[]> {
+  const byAction: Record<string, string[]> = {};
+  for (const s of statements) {
+    expect(s.Effect).toBe('Allow');
+    for (const action of s.Action) {
+      byAction[action] = [...(byAction[action] ?? []), ...s.Resource.map((r) => JSON.stringify(r))].sort();
+    }
+  }
+  return byAction;
+}
+
+function expectedGrants(name: FunctionName): Record<string, string[]> {
+  const allowed = functionPermissions[name];
+  const expected: Record<string, unknown[]> = {};
+  const add = (actions: readonly string[], resource: unknown) => {
+    for (const a of actions) expected[a] = [...(expected[a] ?? []), resource];
+  };
+  add(allowed.table, tableArn);
+  for (const index of ['retry-due', 'quarantined']) add(allowed.tableIndexes, indexArn(index));
+  add(allowed.workQueue, queueArn);
+  if (name === 'scraper') add(queueConsumerActions, queueArn);
+  const logGroupArn = {
+    'Fn::GetAtt': [
+      logicalIdOf(template, 'AWS::Logs::LogGroup', { LogGroupName: `/aws/lambda/${name}` }),
+      'Arn',
+    ],
+  };
+  add(logActions, logGroupArn);
+  return Object.fromEntries(
+    Object.entries(expected).map(([a, rs]) => [a, rs.map((r) => JSON.stringify(r)).sort()]),
+  );
+}
+
+describe('least privilege', () => {
+  it('lists exactly the actions each function calls', () => {
+    expect(functionPermissions).toEqual({
+      data_clustering: {
+        table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+        tableIndexes: [],
+        workQueue: ['sqs:SendMessage'],
+      },
+      scraper: {
+        table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+        tableIndexes: [],
+        workQueue: [],
+      },
+      retry_recheck: {
+        table: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+        tableIndexes: ['dynamodb:Query'],
+        workQueue: ['sqs:SendMessage'],
+      },
+    });
+  });
+
+  it.each(functionNames)('%s holds exactly the listed actions on its own resources', (name) => {
+    const roleId = roleIdOf(name);
+    expect(grants(statementsOfRole(resources, roleId))).toEqual(expectedGrants(name));
+    expect(resources[roleId]?.Properties?.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('grants no wildcard action and no "*" resource anywhere', () => {
+    const statements = Object.keys(resources)
+      .filter((id) => resources[id]?.Type === 'AWS::IAM::Role')
+      .flatMap((roleId) => statementsOfRole(resources, roleId));
+    expect(statements.length).toBeGreaterThan(0);
+    for (const s of statements) {
+      expect(s.Action.filter((a) => a.includes('*'))).toEqual([]);
+      expect(s.Resource).not.toContain('*');
+    }
+  });
+
+  it('lets the deploy role update only the three functions, with only the sync-lambdas calls', () => {
+    const roleId = logicalIdOf(template, 'AWS::IAM::Role', {
+      Description: `Deploys Lambda code from ${testDeployment.repository}@main (GitHub OIDC)`,
+    });
+    const statements = statementsOfRole(resources, roleId);
+    const functionArns = functionNames.flatMap((n) => {
+      const arn = { 'Fn::GetAtt': [functionId(n), 'Arn'] };
+      return [arn, { 'Fn::Join': ['', [arn, ':*']] }];
+    });
+    expect(statements).toEqual([{ Effect: 'Allow', Action: [...deployRoleActions], Resource: functionArns }]);
+  });
+});
+
+describe('GitHub OIDC trust', () => {
+  it('trusts only the repository branch, for the STS audience, through the GitHub provider', () => {
+    const providerId = logicalIdOf(template, 'AWS::IAM::OIDCProvider', {});
+    expect(resources[providerId]?.Properties).toMatchObject({
+      Url: 'https://token.actions.githubusercontent.com',
+      ClientIdList: ['sts.amazonaws.com'],
+    });
+    const roleId = logicalIdOf(template, 'AWS::IAM::Role', { MaxSessionDuration: 3600 });
+    expect(resources[roleId]?.Properties?.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: { Federated: { Ref: providerId } },
+          Condition: {
+            StringEquals: {
+              'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+              'token.actions.githubusercontent.com:sub': 'repo:octo-org/gapless:ref:refs/heads/main',
+            },
+          },
+        },
+      ],
+    });
+  });
+});
+
+describe('table', () => {
+  it('is declared from tableDefinition: keys, sparse indexes, TTL, on-demand, PITR, deletion protection', () => {
+    const gsi = (index: (typeof tableDefinition.indexes)[keyof typeof tableDefinition.indexes]) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.nonKeyAttributes] },
+    });
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'info_type', KeyType: 'HASH' },
+          { AttributeName: 'date', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+        GlobalSecondaryIndexes: [
+          gsi(tableDefinition.indexes.retryDue),
+          gsi(tableDefinition.indexes.quarantined),
+        ],
+      },
+    });
+  });
+});
+
+describe('queues', () => {
+  it('give the work queue six scraper timeouts of visibility, the redrive count and the message size', () => {
+    const scraper = resources[functionId('scraper')]?.Properties as { Timeout: number };
+    const work = resources[ids.workQueue]?.Properties as Record<string, unknown>;
+    expect(work.VisibilityTimeout).toBeGreaterThanOrEqual(6 * scraper.Timeout);
+    expect(work).toMatchObject({
+      VisibilityTimeout: queueDefinition.visibilityTimeoutSeconds,
+      MaximumMessageSize: queueDefinition.maximumMessageBytes,
+      MessageRetentionPeriod: queueDefinition.messageRetentionSeconds,
+      RedrivePolicy: {
+        maxReceiveCount: queueDefinition.maxReceiveCount,
+        deadLetterTargetArn: {
+          'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: 'gapless-work-dlq' }), 'Arn'],
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: queueDefinition.deadLetterQueueName,
+      MessageRetentionPeriod: queueDefinition.deadLetterRetentionSeconds,
+    });
+  });
+
+  it('drive the scraper in batches with partial failures and a concurrency cap', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('scraper') },
+      EventSourceArn: queueArn,
+      BatchSize: queueDefinition.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+});
+
+describe('functions', () => {
+  it.each([
+    ['data_clustering', ['TABLE_NAME', 'QUEUE_URL']],
+    ['scraper', ['TABLE_NAME', 'MAX_RETRIES']],
+    ['retry_recheck', ['TABLE_NAME', 'QUEUE_URL', 'MAX_RETRIES']],
+  ] as const)('%s runs index.handler on nodejs22.x with its configuration', (name, variables) => {
+    const props = resources[functionId(name)]?.Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(props).toMatchObject({ FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler' });
+    expect(Object.keys(props.Environment.Variables).sort()).toEqual([...variables].sort());
+  });
+});
+
+describe('schedules and alarms', () => {
+  it('run data_clustering daily and weekly in audit mode, retry_recheck every 30 minutes', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => {
+      const p = r.Properties as { ScheduleExpression: string; Targets: { Input?: string }[] };
+      return [p.ScheduleExpression, p.Targets[0]?.Input];
+    });
+    expect(rules).toEqual([
+      ['cron(0 22 * * ? *)', '{"mode":"routine"}'],
+      ['cron(30 23 ? * SUN *)', '{"mode":"audit"}'],
+      ['rate(30 minutes)', undefined],
+    ]);
+  });
+
+  it('alarm on the dead-letter queue, on quarantined records and on each function error', () => {
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    expect(Object.keys(alarms)).toHaveLength(5);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [Match.objectLike({ Expression: 'SELECT SUM(Quarantined) FROM "Gapless"' })],
+    });
+    for (const name of functionNames) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(name) } }],
+      });
+    }
+  });
+});
