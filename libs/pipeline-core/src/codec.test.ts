@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { everyDay, weekdays } from '../tests/fakeCalendars.js';
+import { decodeMessage, encodeMessage, type MessageSeries, type WorkMessage } from './codec.js';
+import { parseIsoDate } from './dates.js';
+import { InvalidMessageError, MessageProblem } from './errors.js';
+
+const catalog = new Map<string, MessageSeries>([
+  ['CURRENCY#USD', { calendar: weekdays, maxDates: 20_000 }],
+  ['FUEL#DIESEL', { calendar: everyDay, maxDates: 5 }],
+]);
+const lookup = (partitionKey: string) => catalog.get(partitionKey);
+
+/** A valid body for CURRENCY#USD, with some fields replaced. */
+function body(overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    partition_key: 'CURRENCY#USD',
+    dates_to_download: ['2024-01-04', '2024-01-05', '2024-01-08'],
+    ...overrides,
+  });
+}
+
+function message(overrides: Partial<WorkMessage> = {}): WorkMessage {
+  return {
+    partitionKey: 'CURRENCY#USD',
+    days: Int32Array.from(['2024-01-04', '2024-01-05', '2024-01-08'], parseIsoDate),
+    reason: 'gap',
+    attempt: 0,
+    ...overrides,
+  };
+}
+
+function caught(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('encodeMessage', () => {
+  it('writes the contract keys in order with ISO dates', () => {
+    // Act
+    const encoded = encodeMessage(message({ reason: 'retry', attempt: 2 }));
+    // Assess
+    expect(encoded).toBe(
+      '{"partition_key":"CURRENCY#USD","dates_to_download":["2024-01-04","2024-01-05","2024-01-08"],"reason":"retry","attempt":2}',
+    );
+  });
+});
+
+describe('decodeMessage', () => {
+  it('reads a body, defaulting reason to gap and attempt to 0, ignoring unknown fields', () => {
+    // Act
+    const decoded = decodeMessage(body({ trace_id: 'abc', future: { nested: true } }), lookup);
+    // Assess
+    expect(decoded).toEqual(message());
+  });
+
+  it('reads an explicit reason and attempt', () => {
+    expect(decodeMessage(body({ reason: 'retry', attempt: 3 }), lookup)).toEqual(
+      message({ reason: 'retry', attempt: 3 }),
+    );
+  });
+
+  it.each([
+    ['not JSON', '{"partition_key":', MessageProblem.NotJson, '$'],
+    ['an empty body', '', MessageProblem.NotJson, '$'],
+    ['an array', '[]', MessageProblem.NotObject, '$'],
+    ['null', 'null', MessageProblem.NotObject, '$'],
+    ['a number', '42', MessageProblem.NotObject, '$'],
+    [
+      'no partition_key',
+      body({ partition_key: undefined }),
+      MessageProblem.MissingPartitionKey,
+      'partition_key',
+    ],
+    [
+      'a numeric partition_key',
+      body({ partition_key: 7 }),
+      MessageProblem.MissingPartitionKey,
+      'partition_key',
+    ],
+    [
+      'an empty partition_key',
+      body({ partition_key: '' }),
+      MessageProblem.MissingPartitionKey,
+      'partition_key',
+    ],
+    [
+      'an unknown partition_key',
+      body({ partition_key: 'CURRENCY#XYZ' }),
+      MessageProblem.UnknownPartitionKey,
+      'partition_key',
+    ],
+    ['no dates', body({ dates_to_download: undefined }), MessageProblem.BadDates, 'dates_to_download'],
+    [
+      'dates as a string',
+      body({ dates_to_download: '2024-01-04' }),
+      MessageProblem.BadDates,
+      'dates_to_download',
+    ],
+    ['an empty date list', body({ dates_to_download: [] }), MessageProblem.Empty, 'dates_to_download'],
+    [
+      'a date that is not ISO',
+      body({ dates_to_download: ['2024-01-02', '2024-01-03', '2024-01-04', '04/01/2024'] }),
+      MessageProblem.DateNotIso,
+      'dates_to_download[3]',
+    ],
+    [
+      'a date that does not exist',
+      body({ dates_to_download: ['2023-02-29'] }),
+      MessageProblem.DateNotIso,
+      'dates_to_download[0]',
+    ],
+    [
+      'a date that is a number',
+      body({ dates_to_download: [20240104] }),
+      MessageProblem.DateNotIso,
+      'dates_to_download[0]',
+    ],
+    [
+      'unsorted dates',
+      body({ dates_to_download: ['2024-01-05', '2024-01-04'] }),
+      MessageProblem.Unsorted,
+      'dates_to_download[1]',
+    ],
+    [
+      'a repeated date',
+      body({ dates_to_download: ['2024-01-04', '2024-01-04'] }),
+      MessageProblem.Duplicated,
+      'dates_to_download[1]',
+    ],
+    [
+      'a Saturday on weekdays',
+      body({ dates_to_download: ['2024-01-05', '2024-01-06'] }),
+      MessageProblem.OffCalendar,
+      'dates_to_download[1]',
+    ],
+    [
+      'more dates than the series allows',
+      body({
+        partition_key: 'FUEL#DIESEL',
+        dates_to_download: [
+          '2024-01-01',
+          '2024-01-02',
+          '2024-01-03',
+          '2024-01-04',
+          '2024-01-05',
+          '2024-01-06',
+        ],
+      }),
+      MessageProblem.TooMany,
+      'dates_to_download',
+    ],
+    ['an unknown reason', body({ reason: 'manual' }), MessageProblem.BadReason, 'reason'],
+    ['a null reason', body({ reason: null }), MessageProblem.BadReason, 'reason'],
+    ['a negative attempt', body({ attempt: -1 }), MessageProblem.BadAttempt, 'attempt'],
+    ['a fractional attempt', body({ attempt: 1.5 }), MessageProblem.BadAttempt, 'attempt'],
+    ['a string attempt', body({ attempt: '1' }), MessageProblem.BadAttempt, 'attempt'],
+    ['an attempt beyond safe integers', body({ attempt: 2 ** 53 }), MessageProblem.BadAttempt, 'attempt'],
+  ])('refuses %s', (_, input, problem, path) => {
+    // Act
+    const error = caught(() => decodeMessage(input, lookup));
+    // Assess
+    expect(error).toBeInstanceOf(InvalidMessageError);
+    expect(error).toMatchObject({ name: 'InvalidMessageError', problem, path });
+  });
+
+  it('quotes the bad date and says why it is bad', () => {
+    const error = caught(() =>
+      decodeMessage(body({ dates_to_download: ['2024-01-04', '2024-02-30'] }), lookup),
+    );
+    expect(error).toMatchObject({ path: 'dates_to_download[1]' });
+    expect((error as Error).message).toContain('"2024-02-30"');
+    expect((error as Error).message).toContain('day 30 does not exist');
+  });
+
+  it('shortens a long bad body in its message', () => {
+    const error = caught(() => decodeMessage(`x${'y'.repeat(10_000)}`, lookup));
+    expect((error as Error).message.length).toBeLessThan(200);
+    expect((error as Error).message).toContain('10001 characters');
+  });
+});
