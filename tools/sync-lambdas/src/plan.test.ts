@@ -42,6 +42,16 @@ describe('planDeployment', () => {
     expect((await planDeployment('all', [], ctx)).map((t) => t.name)).toEqual(['data_clustering', 'scraper']);
   });
 
+  it('ignores affected Nx apps that are not directories under apps/', async () => {
+    const ctx = await context(['scraper'], ['scraper'], ['bench', 'scraper']);
+    expect((await planDeployment('affected', [], ctx)).map((t) => t.name)).toEqual(['scraper']);
+  });
+
+  it('still refuses an affected app whose zip was not built', async () => {
+    const ctx = await context(['scraper', 'data_clustering'], ['scraper'], ['data_clustering']);
+    await expect(planDeployment('affected', [], ctx)).rejects.toThrow('no built zip');
+  });
+
   it('takes the affected apps from Nx, and nothing when nothing changed', async () => {
     const ctx = await context(['scraper', 'data_clustering'], ['scraper'], ['scraper']);
     expect((await planDeployment('affected', [], ctx)).map((t) => t.name)).toEqual(['scraper']);

@@ -37,8 +37,20 @@ export async function planDeployment(
 
 async function namesFor(selection: Selection, requested: readonly string[], context: PlanContext) {
   if (selection === Selection.List) return [...requested];
-  if (selection === Selection.Affected) return context.listAffected();
+  if (selection === Selection.Affected) return affectedFunctions(context);
   return listAppDirectories(context.appsDir);
+}
+
+// Nx may count other projects as apps (a tool with projectType application): only a directory under
+// apps/ is a function, so the rest of the affected list is not ours to deploy.
+async function affectedFunctions(context: PlanContext): Promise<string[]> {
+  const affected = await context.listAffected();
+  const functions: string[] = [];
+  for (const name of affected) {
+    if (functionNamePattern.test(name) && (await isDirectory(join(context.appsDir, name))))
+      functions.push(name);
+  }
+  return functions;
 }
 
 async function checkTarget(name: string, context: PlanContext): Promise<DeployTarget> {
