@@ -1,3 +1,4 @@
+import { MetricName, metricsNamespace } from '@gapless/pipeline-core';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -7,8 +8,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-/** The EMF metric the functions emit when dates use up their retries (pipeline-core's `MetricName`). */
-export const quarantinedMetric = { namespace: 'Gapless', name: 'Quarantined' } as const;
+/** The EMF metric the functions emit when dates use up their retries, named by pipeline-core. */
+export const quarantinedMetric = { namespace: metricsNamespace, name: MetricName.Quarantined } as const;
 
 /** What the alarms watch, and who hears them. */
 export interface PipelineAlarmsProps {

@@ -69,12 +69,16 @@ export async function syncLambdas(options: SyncOptions, deps: SyncDeps): Promise
     retry: { ...(deps.retry ?? defaultRetryPolicy), maxAttempts: options.maxAttempts },
     maxWaitSeconds: deps.maxWaitSeconds ?? 300,
   };
-  const results = await mapWithConcurrency(targets, options.concurrency, async (target) => {
-    const result = await deployFunction(target, context);
-    deps.stdout(`  ${result.name}: ${result.outcome}${result.message ? ` (${result.message})` : ''}\n`);
-    return result;
-  });
-  lambda.destroy();
+  let results: DeployResult[];
+  try {
+    results = await mapWithConcurrency(targets, options.concurrency, async (target) => {
+      const result = await deployFunction(target, context);
+      deps.stdout(`  ${result.name}: ${result.outcome}${result.message ? ` (${result.message})` : ''}\n`);
+      return result;
+    });
+  } finally {
+    lambda.destroy();
+  }
   const summary = renderSummary(results, {
     account: identity.account,
     region: options.region,
