@@ -38,7 +38,8 @@ async function prepare(overrides: Partial<DeployContext> = {}) {
 }
 
 const notFound = () => new ResourceNotFoundException({ message: 'Function not found', $metadata: {} });
-const conflict = () => new ResourceConflictException({ message: 'update in progress', $metadata: {} });
+const conflict = () =>
+  new ResourceConflictException({ message: 'ResourceConflictException: update in progress', $metadata: {} });
 
 describe('deployFunction', () => {
   beforeEach(() => lambdaMock.reset());
@@ -165,7 +166,10 @@ describe('deployFunction', () => {
     const result = await deployFunction(target, context);
 
     // Assess
-    expect(result).toMatchObject({ outcome: 'failed', message: 'update in progress' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      message: 'ResourceConflictException: update in progress',
+    });
     expect(lambdaMock).toHaveReceivedCommandTimes(UpdateFunctionCodeCommand, 2);
   });
 

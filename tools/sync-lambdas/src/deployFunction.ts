@@ -9,7 +9,7 @@ import {
   waitUntilFunctionUpdated,
 } from '@aws-sdk/client-lambda';
 import { codeSha256 } from './codeSha256.js';
-import { FunctionNotFoundError, UpdateFailedError } from './errors.js';
+import { FunctionNotFoundError, SyncError, UpdateFailedError } from './errors.js';
 import type { DeployTarget } from './plan.js';
 import { type RetryPolicy, withRetry } from './withRetry.js';
 
@@ -69,8 +69,15 @@ export async function deployFunction(target: DeployTarget, context: DeployContex
     const version = context.publish ? await publishAndAlias(target.name, sha, context) : undefined;
     return { ...result, outcome: Outcome.Updated, ...(version === undefined ? {} : { version }) };
   } catch (error) {
-    return { ...result, message: error instanceof Error ? error.message : String(error) };
+    return { ...result, message: describeFailure(error) };
   }
+}
+
+// Our own errors already say what failed; an SDK error keeps its name (the API's error code) in front.
+function describeFailure(error: unknown): string {
+  if (error instanceof SyncError) return error.message;
+  if (!(error instanceof Error)) return String(error);
+  return error.message.startsWith(error.name) ? error.message : `${error.name}: ${error.message}`;
 }
 
 async function readConfiguration(name: string, context: DeployContext) {
