@@ -38,6 +38,8 @@ export class MemorySeriesStore implements SeriesStore {
   readonly calls = { presentDays: 0, batchWrites: 0, updates: 0 };
   /** Set to make the next batch writes leave these days unwritten. */
   unwritable = new Set<Day>();
+  /** Makes an operation throw, as DynamoDB failing after the SDK's retries would (null: it succeeds). */
+  fault: (operation: keyof SeriesStore, infoType: string) => Error | null = () => null;
 
   constructor(private readonly shardCount = 8) {}
 
@@ -59,7 +61,12 @@ export class MemorySeriesStore implements SeriesStore {
   async writeWatermark(infoType: string, through: Day) {
     this.watermarks.set(infoType, through);
   }
+  private check(operation: keyof SeriesStore, infoType: string): void {
+    const error = this.fault(operation, infoType);
+    if (error !== null) throw error;
+  }
   async presentDays(infoType: string, from = -Infinity) {
+    this.check('presentDays', infoType);
     this.calls.presentDays += 1;
     const days = [...this.series(infoType).keys()].filter((day) => day >= from).sort((a, b) => a - b);
     return Int32Array.from(days);
@@ -79,9 +86,11 @@ export class MemorySeriesStore implements SeriesStore {
     return { unwritten, calls, unprocessedRetries: 0 };
   }
   async writePlaceholders(infoType: string, days: readonly Day[], retryDue: string) {
+    this.check('writePlaceholders', infoType);
     return this.batch(infoType, days, () => ({ status: 'PENDING', value: null, retryCount: 0, retryDue }));
   }
   async writeValues(infoType: string, source: string, values: readonly { day: Day; value: number }[]) {
+    this.check('writeValues', infoType);
     return this.batch(
       infoType,
       values.map((v) => v.day),
@@ -97,9 +106,13 @@ export class MemorySeriesStore implements SeriesStore {
     return item !== undefined && (item.status === 'PENDING' || item.status === 'RETRY');
   }
   async recordFailure(infoType: string, failure: FailureRecord) {
+    this.check('recordFailure', infoType);
     this.calls.updates += 1;
     const before = this.series(infoType).get(failure.day);
-    if (before !== undefined && !this.inRetryPath(before)) return 'left-alone' as const;
+    // As the DynamoDB condition: only a missing or retry-path item, and retry_count never goes down.
+    const allowed =
+      before === undefined || (this.inRetryPath(before) && before.retryCount <= failure.retryCount);
+    if (!allowed) return 'left-alone' as const;
     this.put(infoType, failure.day, {
       status: 'RETRY',
       value: null,
@@ -110,6 +123,7 @@ export class MemorySeriesStore implements SeriesStore {
     return 'recorded' as const;
   }
   async claimAttempt(infoType: string, first: Day, last: Day, attempt: number) {
+    this.check('claimAttempt', infoType);
     const key = `${infoType}|${first}|${last}|${attempt}`;
     if (this.claims.has(key)) return false;
     this.claims.add(key);
@@ -133,6 +147,7 @@ export class MemorySeriesStore implements SeriesStore {
     return due;
   }
   async spendRetry(infoType: string, day: Day, from: number, retryDue: string) {
+    this.check('spendRetry', infoType);
     this.calls.updates += 1;
     const before = this.series(infoType).get(day);
     if (!this.inRetryPath(before) || before?.retryCount !== from) return false;
@@ -140,6 +155,7 @@ export class MemorySeriesStore implements SeriesStore {
     return true;
   }
   async quarantine(infoType: string, day: Day, lastError: string, retryCount: number) {
+    this.check('quarantine', infoType);
     this.calls.updates += 1;
     const before = this.series(infoType).get(day);
     if (!this.inRetryPath(before)) return false;
