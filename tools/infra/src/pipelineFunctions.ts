@@ -19,11 +19,17 @@ export interface PipelineFunctionsProps {
   scraperMaxConcurrency: number;
 }
 
-const settings: Record<FunctionName, { timeoutSeconds: number; memoryMb: number; description: string }> = {
+// The scheduled functions run one at a time (reserved concurrency 1): two overlapping clustering runs could
+// write a PENDING placeholder over a value the other run's message just filled (docs/DESIGN.md, "Races").
+const settings: Record<
+  FunctionName,
+  { timeoutSeconds: number; memoryMb: number; description: string; reservedConcurrency?: number }
+> = {
   data_clustering: {
     timeoutSeconds: 300,
     memoryMb: 512,
     description: 'Finds missing dates and enqueues them',
+    reservedConcurrency: 1,
   },
   scraper: {
     timeoutSeconds: queueDefinition.scraperTimeoutSeconds,
@@ -34,6 +40,7 @@ const settings: Record<FunctionName, { timeoutSeconds: number; memoryMb: number;
     timeoutSeconds: 300,
     memoryMb: 256,
     description: 'Re-enqueues due retries, quarantines the rest',
+    reservedConcurrency: 1,
   },
 };
 
@@ -88,7 +95,7 @@ export class PipelineFunctions extends Construct {
     });
     logGroup.grantWrite(role);
     addPermissions(role, name, props.data);
-    const { timeoutSeconds, memoryMb, description } = settings[name];
+    const { timeoutSeconds, memoryMb, description, reservedConcurrency } = settings[name];
     return new lambda.Function(this, name, {
       functionName: name,
       description,
@@ -101,6 +108,7 @@ export class PipelineFunctions extends Construct {
       role,
       logGroup,
       environment,
+      ...(reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: reservedConcurrency }),
     });
   }
 }

@@ -206,6 +206,15 @@ describe('queues', () => {
 });
 
 describe('functions', () => {
+  it('run the scheduled functions one at a time, and leave the scraper to its event source cap', () => {
+    const reserved = (name: string) =>
+      (resources[functionId(name)]?.Properties as { ReservedConcurrentExecutions?: number })
+        .ReservedConcurrentExecutions;
+    expect(reserved('data_clustering')).toBe(1);
+    expect(reserved('retry_recheck')).toBe(1);
+    expect(reserved('scraper')).toBeUndefined();
+  });
+
   it.each([
     ['data_clustering', ['TABLE_NAME', 'QUEUE_URL']],
     ['scraper', ['TABLE_NAME', 'MAX_RETRIES']],
