@@ -32,3 +32,24 @@ export class ResourceMismatchError extends LocalStackError {
     this.differences = differences;
   }
 }
+
+/** A function invocation ended without a result: the handler threw, the host crashed, or it timed out. */
+export class InvocationError extends LocalStackError {
+  readonly functionName: string;
+  /** `error`: the handler threw; `crash`: the host process died; `timeout`: it ran past its timeout. */
+  readonly kind: 'error' | 'crash' | 'timeout' | 'init';
+  constructor(functionName: string, kind: InvocationError['kind'], message: string, options?: ErrorOptions) {
+    super(`${functionName} invocation failed (${kind}): ${message}`, options);
+    this.name = 'InvocationError';
+    this.functionName = functionName;
+    this.kind = kind;
+  }
+}
+
+/** A command-line argument that cannot be used; the CLI prints it with the usage and exits 2. */
+export class UsageError extends LocalStackError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -22,8 +22,12 @@ import { LocalStackError, ResourceMismatchError } from './errors.js';
 import { schemaDifferences, tableSchema } from './tableSchema.js';
 
 export interface ResourceOptions {
-  readonly dynamoEndpoint: string;
-  readonly sqsEndpoint: string;
+  /**
+   * The emulators' endpoints (dummy credentials are then used). Absent: the SDK's own resolution, so a real
+   * account with its usual credential chain.
+   */
+  readonly dynamoEndpoint?: string;
+  readonly sqsEndpoint?: string;
   /** Default `gapless`. */
   readonly tableName?: string;
   /** Defaults from `queueDefinition`. */
@@ -54,12 +58,10 @@ const emulatorCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 export async function ensureResources(options: ResourceOptions): Promise<LocalResources> {
   const region = options.region ?? 'us-east-1';
   const tableName = options.tableName ?? 'gapless';
-  const dynamo = new DynamoDBClient({
-    endpoint: options.dynamoEndpoint,
-    region,
-    credentials: emulatorCredentials,
-  });
-  const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region, credentials: emulatorCredentials });
+  const at = (endpoint: string | undefined) =>
+    endpoint === undefined ? {} : { endpoint, credentials: emulatorCredentials };
+  const dynamo = new DynamoDBClient({ region, ...at(options.dynamoEndpoint) });
+  const sqs = new SQSClient({ region, ...at(options.sqsEndpoint) });
   try {
     await ensureTable(dynamo, tableName);
     const timeToLive = await ensureTimeToLive(dynamo, tableName);

@@ -1,0 +1,255 @@
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { crc32 } from 'node:zlib';
+import { loopbackHost } from './emulators.js';
+import { seededRandom } from './seededRandom.js';
+
+type Json = Record<string, unknown>;
+type WriteRequest = { PutRequest?: { Item?: Json }; DeleteRequest?: { Key?: Json } };
+
+export interface ChaosProxyOptions {
+  /** The DynamoDB endpoint to forward to (dynalite). */
+  readonly target: string;
+  /** Share of BatchWriteItem calls that get part of their items back as `UnprocessedItems` (0 = none). */
+  readonly unprocessedRate?: number;
+  readonly seed?: number;
+}
+
+/** One source request, seen as the scraper's claim of an attempt (it claims right before it downloads). */
+export interface SourceRequestRecord {
+  readonly infoType: string;
+  readonly from: string;
+  readonly to: string;
+  readonly attempt: number;
+  readonly at: string;
+}
+
+/** What went through the proxy, per series partition (bookkeeping partitions excluded). */
+export interface SeriesTraffic {
+  batchWriteCalls: number;
+  /** Every item write: batch puts, PutItem and UpdateItem on the series' items. */
+  itemWrites: number;
+  sourceRequests: number;
+}
+
+export interface ChaosProxy {
+  readonly endpoint: string;
+  traffic(): ReadonlyMap<string, Readonly<SeriesTraffic>>;
+  sourceRequests(): readonly SourceRequestRecord[];
+  /** BatchWriteItem calls that were cut short, and the items handed back as unprocessed. */
+  injected(): { readonly batchWrites: number; readonly items: number };
+  stop(): Promise<void>;
+}
+
+const targetHeader = 'x-amz-target';
+
+/**
+ * An HTTP proxy in front of the DynamoDB emulator. It always observes (which series were written, which
+ * attempts were claimed) and, with `unprocessedRate`, makes DynamoDB's partial success happen: for a seeded
+ * share of BatchWriteItem calls it forwards only some of the items and answers the rest as
+ * `UnprocessedItems`, in the real wire format, so the functions' retry loops are exercised over HTTP.
+ */
+export async function startChaosProxy(options: ChaosProxyOptions): Promise<ChaosProxy> {
+  const target = new URL(options.target);
+  const agent = new Agent({ keepAlive: true });
+  const random = seededRandom(options.seed ?? 1, 1);
+  const rate = options.unprocessedRate ?? 0;
+  const traffic = new Map<string, SeriesTraffic>();
+  const claims: SourceRequestRecord[] = [];
+  const injected = { batchWrites: 0, items: 0 };
+
+  const forward = (req: IncomingMessage, body: Buffer) =>
+    new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
+      const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
+      delete headers['accept-encoding'];
+      const outgoing = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent },
+        (res) => {
+          collect(res).then((data) =>
+            resolve({ status: res.statusCode ?? 500, headers: res.headers, body: data }),
+          );
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await collect(req);
+    const operation = String(req.headers[targetHeader] ?? '').split('.')[1] ?? '';
+    const input = operation === '' ? undefined : parseJson(body);
+    const cut = operation === 'BatchWriteItem' && input && rate > 0 && random() < rate;
+    const plan = cut ? splitBatch(input, random) : undefined;
+    const sent = plan ? Buffer.from(JSON.stringify(plan.forwarded)) : body;
+    const answer = plan && plan.count === 0 ? emptyBatchAnswer() : await forward(req, sent);
+    if (answer.status === 200 && input) {
+      observe(operation, plan ? plan.forwarded : input, parseJson(answer.body), traffic, claims);
+    }
+    let payload = answer.body;
+    if (plan && answer.status === 200) {
+      payload = Buffer.from(JSON.stringify(withUnprocessed(parseJson(answer.body) ?? {}, plan.withheld)));
+      injected.batchWrites += 1;
+      injected.items += plan.withheldCount;
+    }
+    const headers: Record<string, string | string[] | undefined> = {
+      ...answer.headers,
+      'content-length': String(payload.length),
+    };
+    if (payload !== answer.body) headers['x-amz-crc32'] = String(crc32(payload));
+    res.writeHead(answer.status, headers).end(payload);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`chaos proxy: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, loopbackHost, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint: `http://${loopbackHost}:${port}`,
+    traffic: () => traffic,
+    sourceRequests: () => [...claims],
+    injected: () => ({ ...injected }),
+    stop: () =>
+      (stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        agent.destroy();
+      })),
+  };
+}
+
+function collect(stream: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+}
+
+function parseJson(body: Buffer): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return typeof value === 'object' && value !== null ? (value as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface BatchPlan {
+  readonly forwarded: Json;
+  readonly withheld: Record<string, WriteRequest[]>;
+  readonly count: number;
+  readonly withheldCount: number;
+}
+
+/** Keeps a random prefix of each table's requests (possibly none) and withholds the rest. */
+function splitBatch(input: Json, random: () => number): BatchPlan | undefined {
+  const requestItems = (input.RequestItems ?? {}) as Record<string, WriteRequest[]>;
+  const kept: Record<string, WriteRequest[]> = {};
+  const withheld: Record<string, WriteRequest[]> = {};
+  let count = 0;
+  let withheldCount = 0;
+  for (const [table, requests] of Object.entries(requestItems)) {
+    const keep = Math.floor(random() * requests.length);
+    if (keep > 0) kept[table] = requests.slice(0, keep);
+    withheld[table] = requests.slice(keep);
+    count += keep;
+    withheldCount += requests.length - keep;
+  }
+  if (withheldCount === 0) return undefined;
+  return { forwarded: { ...input, RequestItems: kept }, withheld, count, withheldCount };
+}
+
+function emptyBatchAnswer() {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/x-amz-json-1.0' },
+    body: Buffer.from('{"UnprocessedItems":{}}'),
+  };
+}
+
+function withUnprocessed(answer: Json, withheld: Record<string, WriteRequest[]>): Json {
+  const unprocessed = { ...((answer.UnprocessedItems ?? {}) as Record<string, WriteRequest[]>) };
+  for (const [table, requests] of Object.entries(withheld)) {
+    unprocessed[table] = [...(unprocessed[table] ?? []), ...requests];
+  }
+  return { ...answer, UnprocessedItems: unprocessed };
+}
+
+/** Records what a successful request did to series partitions and which attempts it claimed. */
+function observe(
+  operation: string,
+  input: Json,
+  answer: Json | undefined,
+  traffic: Map<string, SeriesTraffic>,
+  claims: SourceRequestRecord[],
+): void {
+  const of = (infoType: string): SeriesTraffic => {
+    let entry = traffic.get(infoType);
+    if (!entry) traffic.set(infoType, (entry = { batchWriteCalls: 0, itemWrites: 0, sourceRequests: 0 }));
+    return entry;
+  };
+  if (operation === 'BatchWriteItem') {
+    const unprocessed = countRequests(answer?.UnprocessedItems);
+    const perSeries = new Map<string, number>();
+    for (const requests of Object.values((input.RequestItems ?? {}) as Record<string, WriteRequest[]>)) {
+      for (const write of requests) {
+        const key = stringAttribute(write.PutRequest?.Item ?? write.DeleteRequest?.Key, 'info_type');
+        if (key !== undefined && isSeries(key)) perSeries.set(key, (perSeries.get(key) ?? 0) + 1);
+      }
+    }
+    for (const [infoType, items] of perSeries) {
+      of(infoType).batchWriteCalls += 1;
+      // Unprocessed items of a single-series call (the normal case) are not writes.
+      of(infoType).itemWrites += perSeries.size === 1 ? items - unprocessed : items;
+    }
+    return;
+  }
+  const record = (operation === 'PutItem' ? input.Item : input.Key) as Json | undefined;
+  const infoType = stringAttribute(record, 'info_type');
+  if (infoType === undefined) return;
+  if (operation === 'PutItem' && infoType.startsWith('CLAIM#')) {
+    const claim = parseClaim(infoType.slice('CLAIM#'.length), stringAttribute(record, 'date'));
+    if (claim) {
+      claims.push(claim);
+      of(claim.infoType).sourceRequests += 1;
+    }
+  } else if ((operation === 'PutItem' || operation === 'UpdateItem') && isSeries(infoType)) {
+    of(infoType).itemWrites += 1;
+  }
+}
+
+function isSeries(infoType: string): boolean {
+  return !infoType.startsWith('META#') && !infoType.startsWith('CLAIM#');
+}
+
+function stringAttribute(item: Json | undefined, name: string): string | undefined {
+  const attribute = item?.[name] as { S?: unknown } | undefined;
+  return typeof attribute?.S === 'string' ? attribute.S : undefined;
+}
+
+function countRequests(unprocessed: unknown): number {
+  if (typeof unprocessed !== 'object' || unprocessed === null) return 0;
+  return Object.values(unprocessed as Record<string, unknown[]>).reduce((n, list) => n + list.length, 0);
+}
+
+/** A claim's sort key is `<from>/<to>#<attempt>` (see the store's claimAttempt). */
+function parseClaim(infoType: string, sortKey: string | undefined): SourceRequestRecord | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2})#(\d+)$/.exec(sortKey ?? '');
+  if (!match) return undefined;
+  return {
+    infoType,
+    from: match[1] as string,
+    to: match[2] as string,
+    attempt: Number(match[3]),
+    at: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,195 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startChaosProxy, type ChaosProxy } from './chaosProxy.js';
+import { startEmulators, type Emulators } from './emulators.js';
+import { LocalStackError } from './errors.js';
+import { functionEnv, type FunctionEnvInput } from './functionEnv.js';
+import { openFunctionLog, type FunctionLog } from './functionLog.js';
+import { createLambdaRunner, extractZip, type LambdaRunner } from './lambdaRunner.js';
+import { ensureResources } from './resources.js';
+import { readAllItems, type PlainItem } from './tableReader.js';
+
+/** The three functions, by the names of their app directories (and so of their zips). */
+export const functionNames = ['data_clustering', 'scraper', 'retry_recheck'] as const;
+export type FunctionName = (typeof functionNames)[number];
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface LocalStackOptions {
+  readonly distDir: string;
+  readonly dataDir?: string;
+  /** The functions' log file; undefined keeps no file. */
+  readonly logPath?: string;
+  /** Also hands every function log line here (the CLI's `--verbose`). */
+  readonly echoLog?: (line: string) => void;
+  readonly unprocessedRate: number;
+  readonly seed: number;
+  readonly scraperConcurrency: number;
+  readonly scraperTimeoutMs: number;
+  /** The function environment, less what the stack itself knows (endpoints, names). */
+  readonly env: Omit<
+    FunctionEnvInput,
+    'tableName' | 'queueUrl' | 'dynamoEndpoint' | 'sqsEndpoint' | 'region'
+  >;
+}
+
+/** A running local stack: emulators, the DynamoDB proxy, the table and queues, and the three functions. */
+export interface LocalStack {
+  /** `dynamo` is the proxy the functions use; `dynamoDirect` is the emulator itself. */
+  readonly endpoints: { readonly dynamo: string; readonly dynamoDirect: string; readonly sqs: string };
+  readonly region: string;
+  readonly tableName: string;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly deadLetterQueueUrl: string;
+  /** Clients on the emulators themselves (not through the proxy), for the stack's own reads. */
+  readonly dynamo: DynamoDBClient;
+  readonly sqs: SQSClient;
+  readonly proxy: ChaosProxy;
+  readonly log: FunctionLog;
+  readonly functions: Readonly<Record<FunctionName, LambdaRunner>>;
+  readAllItems(): Promise<PlainItem[]>;
+  /** Messages waiting in the dead-letter queue (visible or not). */
+  deadLetterCount(): Promise<number>;
+  /** The bodies in the dead-letter queue; they are hidden for a minute afterwards. */
+  deadLetterBodies(): Promise<string[]>;
+  /** Ends the functions, the proxy and the emulators and frees their ports; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts everything a local run needs; on failure, whatever started is stopped again. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const zips = await locateZips(options.distDir);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  };
+  try {
+    const emulators: Emulators = await startEmulators(options.dataDir ? { dataDir: options.dataDir } : {});
+    cleanups.push(() => emulators.stop());
+    const proxy = await startChaosProxy({
+      target: emulators.dynamoEndpoint,
+      unprocessedRate: options.unprocessedRate,
+      seed: options.seed,
+    });
+    cleanups.push(() => proxy.stop());
+    const region = 'us-east-1';
+    const resources = await ensureResources({
+      dynamoEndpoint: emulators.dynamoEndpoint,
+      sqsEndpoint: emulators.sqsEndpoint,
+      region,
+    });
+    const dynamo = new DynamoDBClient({ endpoint: emulators.dynamoEndpoint, region, credentials });
+    // fauxqs names its queues `http://sqs.<region>.localhost:<port>/...` and finds them by that exact URL;
+    // `*.localhost` does not resolve everywhere, so this client sends to the endpoint, not the URL's host.
+    const sqs = new SQSClient({
+      endpoint: emulators.sqsEndpoint,
+      region,
+      credentials,
+      useQueueUrlAsEndpoint: false,
+    });
+    cleanups.push(async () => {
+      dynamo.destroy();
+      sqs.destroy();
+    });
+    const log = openFunctionLog(options.logPath, options.echoLog);
+    cleanups.push(() => log.close());
+    const codeRoot = await mkdtemp(join(tmpdir(), 'gapless-lambdas-'));
+    cleanups.push(() => rm(codeRoot, { recursive: true, force: true }));
+    const env = functionEnv({
+      ...options.env,
+      tableName: resources.tableName,
+      queueUrl: resources.queueUrl,
+      dynamoEndpoint: proxy.endpoint,
+      sqsEndpoint: emulators.sqsEndpoint,
+      region,
+    });
+    const functions = {} as Record<FunctionName, LambdaRunner>;
+    for (const name of functionNames) {
+      const codeDir = join(codeRoot, name);
+      await extractZip(zips[name], codeDir);
+      const scraper = name === 'scraper';
+      functions[name] = createLambdaRunner({
+        name,
+        codeDir,
+        env,
+        timeoutMs: scraper ? options.scraperTimeoutMs : 120_000,
+        maxConcurrency: scraper ? options.scraperConcurrency : 1,
+        onOutput: log.sink(name),
+      });
+      cleanups.push(() => functions[name].stop());
+    }
+    const queueArn = await arnOf(sqs, resources.queueUrl);
+    return {
+      endpoints: {
+        dynamo: proxy.endpoint,
+        dynamoDirect: emulators.dynamoEndpoint,
+        sqs: emulators.sqsEndpoint,
+      },
+      region,
+      tableName: resources.tableName,
+      queueUrl: resources.queueUrl,
+      queueArn,
+      deadLetterQueueUrl: resources.deadLetterQueueUrl,
+      dynamo,
+      sqs,
+      proxy,
+      log,
+      functions,
+      readAllItems: () => readAllItems(dynamo, resources.tableName),
+      deadLetterCount: () => messageCount(sqs, resources.deadLetterQueueUrl),
+      deadLetterBodies: () => drainBodies(sqs, resources.deadLetterQueueUrl),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function locateZips(distDir: string): Promise<Record<FunctionName, string>> {
+  const zips = {} as Record<FunctionName, string>;
+  for (const name of functionNames) {
+    const path = join(distDir, name, `${name}.zip`);
+    try {
+      await access(path);
+    } catch {
+      throw new LocalStackError(
+        `${path} not found: build the functions first (npx nx run-many -t build, or npm start which does it)`,
+      );
+    }
+    zips[name] = path;
+  }
+  return zips;
+}
+
+async function arnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  return Attributes?.QueueArn ?? `arn:aws:sqs:us-east-1:000000000000:${queueUrl.split('/').pop() ?? ''}`;
+}
+
+async function messageCount(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes: a = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+async function drainBodies(sqs: SQSClient, queueUrl: string): Promise<string[]> {
+  const bodies: string[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
+    );
+    if (Messages.length === 0) return bodies;
+    bodies.push(...Messages.map((message) => message.Body ?? ''));
+  }
+}

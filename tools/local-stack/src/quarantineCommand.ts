@@ -1,0 +1,80 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  createDynamoSeriesStore,
+  formatIsoDate,
+  parseIsoDate,
+  type QuarantinedItem,
+  type SeriesStore,
+} from '@gapless/pipeline-core';
+import { startEmulators } from './emulators.js';
+
+export interface StoreLocation {
+  readonly tableName: string;
+  /** A local stack's data directory; absent: the endpoint the standard variables name, or AWS. */
+  readonly dataDir?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Quarantined dates in plain form, as `quarantine list` prints them. */
+export interface QuarantineListing {
+  readonly infoType: string;
+  readonly date: string;
+  readonly retryCount: number;
+  readonly lastError: string;
+  readonly updatedAt?: string;
+}
+
+/** Lists the quarantined dates (of one series, or all) through the pipeline's store and its sparse index. */
+export async function listQuarantine(location: StoreLocation, series?: string): Promise<QuarantineListing[]> {
+  return withStore(location, async (store) => (await store.listQuarantined(series)).map(toListing));
+}
+
+/**
+ * Puts quarantined dates of `series` back into the retry path with a fresh budget (due now): those in
+ * `[from, to]` (ISO, inclusive; either end open). The next run's retry_recheck re-enqueues them.
+ * Returns the dates released.
+ */
+export async function releaseQuarantine(
+  location: StoreLocation,
+  series: string,
+  range: { readonly from?: string; readonly to?: string },
+): Promise<string[]> {
+  const from = range.from === undefined ? -Infinity : parseIsoDate(range.from);
+  const to = range.to === undefined ? Infinity : parseIsoDate(range.to);
+  return withStore(location, async (store) => {
+    const released: string[] = [];
+    const due = new Date().toISOString();
+    for (const item of await store.listQuarantined(series)) {
+      if (item.day < from || item.day > to) continue;
+      if (await store.release(item.infoType, item.day, due)) released.push(formatIsoDate(item.day));
+    }
+    return released;
+  });
+}
+
+function toListing(item: QuarantinedItem): QuarantineListing {
+  return {
+    infoType: item.infoType,
+    date: formatIsoDate(item.day),
+    retryCount: item.retryCount,
+    lastError: item.lastError ?? '',
+    ...(item.updatedAt === undefined ? {} : { updatedAt: item.updatedAt }),
+  };
+}
+
+async function withStore<T>(location: StoreLocation, work: (store: SeriesStore) => Promise<T>): Promise<T> {
+  const env = location.env ?? process.env;
+  const emulators = location.dataDir ? await startEmulators({ dataDir: location.dataDir }) : undefined;
+  const endpoint = emulators?.dynamoEndpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL;
+  const client = new DynamoDBClient({
+    region: env.AWS_REGION ?? 'us-east-1',
+    // An emulator accepts any signature; a real account keeps the SDK's credential chain.
+    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+  try {
+    return await work(createDynamoSeriesStore({ tableName: location.tableName, client }));
+  } finally {
+    client.destroy();
+    await emulators?.stop();
+  }
+}

@@ -1,0 +1,182 @@
+import { todayUtc, type SeriesDefinition } from '@gapless/pipeline-core';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { LocalStack } from './localStack.js';
+import { earliestRetryDue } from './retryIndex.js';
+import { createSqsPoller, type PollerChaos } from './sqsPoller.js';
+import { summarizeSeries } from './summarize.js';
+import { queueDefinition } from '@gapless/pipeline-core';
+
+export interface CycleOptions {
+  readonly maxCycles: number;
+  readonly visibilityTimeoutSeconds: number;
+  readonly concurrency: number;
+  readonly chaos: PollerChaos;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: CycleProgress) => void;
+}
+
+/** What the progress display shows while a run works. */
+export interface CycleProgress {
+  readonly cycle: number;
+  readonly phase: 'clustering' | 'scraping' | 'recheck' | 'waiting' | 'done';
+  readonly ok: number;
+  readonly expected: number;
+  readonly queueDepth: number;
+}
+
+export interface CycleOutcome {
+  readonly cycles: number;
+  readonly converged: boolean;
+  readonly interrupted: boolean;
+  readonly stats: Record<string, number>;
+}
+
+/** How long a stop waits for invocations already running before the hosts are ended anyway. */
+const stopGraceMs = 10_000;
+/** The longest pause while only future retries are left (they are seconds away with the local clocks). */
+const maxWaitMs = 10_000;
+const progressEveryMs = 1_000;
+
+/** EventBridge's scheduled event, as the scheduled functions receive it. */
+function scheduledEvent(region: string, functionName: string) {
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region,
+    resources: [`arn:aws:events:${region}:000000000000:rule/gapless-${functionName}`],
+    detail: {},
+  };
+}
+
+/**
+ * The emulated schedule: each cycle invokes data_clustering, drains the work queue through the poller and
+ * invokes retry_recheck. The run is done when the queue is empty (in-flight messages included) and the
+ * retry-due index holds nothing, due now or later; while only later retries remain, it waits for them.
+ */
+export async function runCycles(
+  stack: LocalStack,
+  catalog: readonly SeriesDefinition[],
+  options: CycleOptions,
+): Promise<CycleOutcome> {
+  const { signal } = options;
+  const scraper = stack.functions.scraper;
+  const poller = createSqsPoller({
+    sqs: stack.sqs,
+    queueUrl: stack.queueUrl,
+    queueArn: stack.queueArn,
+    region: stack.region,
+    invoke: (event, invokeOptions) => scraper.invoke(event, invokeOptions),
+    batchSize: queueDefinition.batchSize,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    concurrency: options.concurrency,
+    chaos: options.chaos,
+  });
+  const progress = progressReporter(stack, catalog, poller.depth, options.onProgress);
+  const scheduledErrors = { count: 0 };
+  const invokeScheduled = async (name: 'data_clustering' | 'retry_recheck') => {
+    try {
+      await stack.functions[name].invoke(scheduledEvent(stack.region, name));
+    } catch {
+      // A failed scheduled run is in the function log; the next cycle runs it again, as the schedule would.
+      scheduledErrors.count += 1;
+    }
+  };
+  let cycle = 0;
+  let converged = false;
+  try {
+    while (cycle < options.maxCycles && !signal?.aborted) {
+      cycle += 1;
+      progress.phase(cycle, 'clustering');
+      await invokeScheduled('data_clustering');
+      if (signal?.aborted) break;
+      progress.phase(cycle, 'scraping');
+      await withGrace(poller.drain(signal), signal);
+      if (signal?.aborted) break;
+      progress.phase(cycle, 'recheck');
+      await invokeScheduled('retry_recheck');
+      const depth = await poller.depth();
+      if (depth.visible + depth.inFlight > 0) continue;
+      const due = await earliestRetryDue(stack.dynamo, stack.tableName);
+      if (due === undefined) {
+        converged = true;
+        break;
+      }
+      const wait = Math.min(maxWaitMs, Date.parse(due) - Date.now() + 100);
+      if (wait > 0 && cycle < options.maxCycles) {
+        progress.phase(cycle, 'waiting');
+        await delay(wait, undefined, { signal }).catch(() => {});
+      }
+    }
+  } finally {
+    await progress.stop(cycle);
+  }
+  const runner = scraper.stats();
+  return {
+    cycles: cycle,
+    converged,
+    interrupted: signal?.aborted === true,
+    stats: {
+      ...poller.stats(),
+      scraperColdStarts: runner.coldStarts,
+      scraperCrashes: runner.crashes,
+      scheduledErrors: scheduledErrors.count,
+    },
+  };
+}
+
+/** Waits for `work`, but after an abort no longer than {@link stopGraceMs}. */
+async function withGrace(work: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return work;
+  const aborted = new Promise<void>((resolve) => {
+    const onAbort = () => setTimeout(resolve, stopGraceMs).unref();
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  await Promise.race([work, aborted]);
+}
+
+function progressReporter(
+  stack: LocalStack,
+  catalog: readonly SeriesDefinition[],
+  depth: () => Promise<{ visible: number; inFlight: number }>,
+  onProgress: ((progress: CycleProgress) => void) | undefined,
+) {
+  let current = { cycle: 0, phase: 'clustering' as CycleProgress['phase'] };
+  let busy = false;
+  const report = async () => {
+    if (!onProgress || busy) return;
+    busy = true;
+    try {
+      const state = await summarizeSeries(stack.dynamo, stack.tableName, catalog, todayUtc(), new Map());
+      const queue = await depth();
+      onProgress({
+        ...current,
+        ok: state.summaries.reduce((total, series) => total + series.ok, 0),
+        expected: state.summaries.reduce((total, series) => total + series.expected, 0),
+        queueDepth: queue.visible + queue.inFlight,
+      });
+    } catch {
+      // Progress is a nicety; a failed read must not fail the run.
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = onProgress ? setInterval(() => void report(), progressEveryMs) : undefined;
+  timer?.unref();
+  return {
+    phase(cycle: number, phase: CycleProgress['phase']) {
+      current = { cycle, phase };
+      void report();
+    },
+    async stop(cycle: number) {
+      clearInterval(timer);
+      while (busy) await delay(20);
+      current = { cycle, phase: 'done' };
+      await report();
+    },
+  };
+}

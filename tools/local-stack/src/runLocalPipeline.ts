@@ -1,0 +1,235 @@
+import {
+  DEFAULT_CATALOG,
+  loadCatalog,
+  parseIsoDate,
+  queueDefinition,
+  todayUtc,
+  type SeriesDefinition,
+} from '@gapless/pipeline-core';
+import { fileURLToPath } from 'node:url';
+import type { SeriesTraffic, SourceRequestRecord } from './chaosProxy.js';
+import { UsageError } from './errors.js';
+import { startLocalStack, type LocalStack } from './localStack.js';
+import { runCycles, type CycleProgress } from './runCycles.js';
+import type { RunSummary } from './runSummary.js';
+import { summarizeSeries } from './summarize.js';
+import type { PlainItem } from './tableReader.js';
+
+/** Fault rates of the simulated source (see pipeline-core's `SimulatedFaults`); missing ones are 0. */
+export type FaultRates = Partial<Record<'error' | 'timeout' | 'throttle' | 'null' | 'malformed', number>>;
+
+export interface ChaosOptions {
+  /** Share of BatchWriteItem calls answered with part of their items as `UnprocessedItems`. */
+  readonly unprocessedRate?: number;
+  /** Share of first deliveries delivered twice. */
+  readonly duplicateRate?: number;
+  /** Share of scraper invocations whose host is killed part-way through. */
+  readonly crashRate?: number;
+}
+
+export interface LocalPipelineOptions {
+  /** `simulated` (default): every series from the seeded simulated source; `live`: the real BCB APIs. */
+  readonly source?: 'simulated' | 'live';
+  readonly faults?: FaultRates;
+  /** Seeds the simulated source's values and faults and every chaos hook (default 42). */
+  readonly seed?: number;
+  /** Only these series of the catalog (by `info_type`). */
+  readonly series?: readonly string[];
+  /** Overrides every series' start date (ISO); earlier items are neither fetched nor counted. */
+  readonly from?: string;
+  /** The catalog in its JSON form; default the built-in one. */
+  readonly catalog?: readonly unknown[];
+  /** Keep the table on disk here between runs; in memory when absent. */
+  readonly dataDir?: string;
+  /** Cycle limit (default 50). */
+  readonly maxCycles?: number;
+  readonly maxRetries?: number;
+  readonly chaos?: ChaosOptions;
+  /** Scraper invocations at once (default 2). */
+  readonly concurrency?: number;
+  /** Visibility timeout set by the poller's receives, in seconds (default 3). */
+  readonly visibilityTimeoutSeconds?: number;
+  /** The functions' log file (default `.local-stack/functions.log`); null keeps none. */
+  readonly logPath?: string | null;
+  /** The functions' log level (default WARN). */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  readonly echoLog?: (line: string) => void;
+  /** Where the built zips are (default `<repo>/dist/apps`). */
+  readonly distDir?: string;
+  /** Extra function environment, e.g. `BCB_SGS_BASE_URL` of a test server. */
+  readonly extraEnv?: Readonly<Record<string, string>>;
+  /** Aborting stops polling, waits briefly for running invocations and tears everything down. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: CycleProgress) => void;
+  /** Called once the stack is up, before the first cycle (a test may send its own messages). */
+  readonly beforeCycles?: (stack: LocalStackHandle) => Promise<void>;
+  /** Called after the last cycle, before teardown (a test may inspect the emulators). */
+  readonly afterCycles?: (stack: LocalStackHandle) => Promise<void>;
+  /** Include every table item in the result (`tableSnapshot`). */
+  readonly snapshot?: boolean;
+}
+
+/** What hooks and tests can reach while the stack runs. */
+export type LocalStackHandle = Pick<
+  LocalStack,
+  | 'endpoints'
+  | 'tableName'
+  | 'queueUrl'
+  | 'deadLetterQueueUrl'
+  | 'region'
+  | 'readAllItems'
+  | 'deadLetterBodies'
+> & { sourceRequests(): readonly SourceRequestRecord[] };
+
+/** The run summary plus what end-to-end tests inspect. */
+export type LocalPipelineResult = RunSummary & {
+  /** True when the run was stopped by its signal (Ctrl-C). */
+  interrupted: boolean;
+  /** Every table item at the end, when `snapshot` was asked for. */
+  tableSnapshot?: PlainItem[];
+  /** Every source request of the run (from the scraper's claims), in order. */
+  sourceRequestLog: SourceRequestRecord[];
+  /** The dead-letter queue's bodies at the end. */
+  deadLetterBodies: string[];
+  /** Writes and requests per series, as they went over the wire. */
+  traffic: Record<string, SeriesTraffic>;
+  /** The functions' EMF metrics, summed. */
+  metrics: Record<string, number>;
+  stats: Record<string, number>;
+};
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+/** Visibility timeout of the local poller; short so that failed records come back within the run. */
+const defaultVisibilitySeconds = 3;
+
+/**
+ * Runs the whole pipeline locally: emulators on loopback, the functions from their built zips, the schedule
+ * emulated as cycles (data_clustering, drain the queue through the poller, retry_recheck) until nothing is
+ * left to do or the cycle limit, then one Query per series for the summary.
+ */
+export async function runLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipelineResult> {
+  const startedAt = new Date();
+  const seed = options.seed ?? 42;
+  const catalog = selectCatalog(options);
+  const stack = await startLocalStack({
+    distDir: options.distDir ?? `${repoRoot}dist/apps`,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.logPath === null
+      ? {}
+      : { logPath: options.logPath ?? `${repoRoot}.local-stack/functions.log` }),
+    ...(options.echoLog ? { echoLog: options.echoLog } : {}),
+    unprocessedRate: options.chaos?.unprocessedRate ?? 0,
+    seed,
+    scraperConcurrency: options.concurrency ?? 2,
+    scraperTimeoutMs: queueDefinition.scraperTimeoutSeconds * 1000,
+    env: {
+      sourceMode: options.source ?? 'simulated',
+      simulatedFaults: JSON.stringify({ ...options.faults, seed }),
+      ...(catalog === DEFAULT_CATALOG ? {} : { catalog }),
+      ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+      logLevel: options.logLevel ?? 'WARN',
+      pendingTimeoutSeconds: 5,
+      inflightTimeoutSeconds: 5,
+      ...(options.extraEnv ? { extra: options.extraEnv } : {}),
+    },
+  });
+  const handle: LocalStackHandle = { ...stack, sourceRequests: () => stack.proxy.sourceRequests() };
+  try {
+    await options.beforeCycles?.(handle);
+    const outcome = await runCycles(stack, catalog, {
+      maxCycles: options.maxCycles ?? 50,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? defaultVisibilitySeconds,
+      concurrency: options.concurrency ?? 2,
+      chaos: { ...options.chaos, seed },
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    await options.afterCycles?.(handle);
+    const state = await summarizeSeries(
+      stack.dynamo,
+      stack.tableName,
+      catalog,
+      todayUtc(),
+      stack.proxy.traffic(),
+    );
+    const metrics = stack.log.metrics();
+    const deadLetters = await stack.deadLetterCount();
+    const finishedAt = new Date();
+    const sum = (key: 'expected' | 'ok' | 'pending' | 'retrying' | 'quarantined') =>
+      state.summaries.reduce((total, series) => total + series[key], 0);
+    return {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      cycles: outcome.cycles,
+      converged: outcome.converged,
+      options: describeOptions(options, seed),
+      series: state.summaries,
+      totals: {
+        expected: sum('expected'),
+        ok: sum('ok'),
+        pending: sum('pending'),
+        retrying: sum('retrying'),
+        quarantined: sum('quarantined'),
+        sourceRequests: metrics.SourceRequests ?? 0,
+        batchWriteCalls: state.summaries.reduce((total, series) => total + series.batchWriteCalls, 0),
+        itemsWritten: metrics.ItemsWritten ?? 0,
+        messagesSent: metrics.MessagesSent ?? 0,
+        deadLetters,
+      },
+      quarantine: state.quarantine,
+      interrupted: outcome.interrupted,
+      ...(options.snapshot ? { tableSnapshot: await stack.readAllItems() } : {}),
+      sourceRequestLog: [...stack.proxy.sourceRequests()],
+      deadLetterBodies: await stack.deadLetterBodies(),
+      traffic: Object.fromEntries(stack.proxy.traffic()),
+      metrics: { ...metrics },
+      stats: { ...outcome.stats, ...prefixed('injectedUnprocessed', stack.proxy.injected()) },
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** The catalog of this run: the given or built-in one, filtered by `series`, starts moved to `from`. */
+export function selectCatalog(
+  options: Pick<LocalPipelineOptions, 'catalog' | 'series' | 'from'>,
+): readonly SeriesDefinition[] {
+  let catalog = options.catalog
+    ? loadCatalog({ SERIES_CATALOG: JSON.stringify(options.catalog) })
+    : DEFAULT_CATALOG;
+  if (options.series !== undefined) {
+    const known = new Set(catalog.map((series) => series.infoType));
+    const unknown = options.series.filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      throw new UsageError(`unknown series ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+    }
+    catalog = catalog.filter((series) => options.series?.includes(series.infoType));
+  }
+  if (options.from !== undefined) {
+    const start = parseIsoDate(options.from);
+    catalog = catalog.map((series) => ({ ...series, start }));
+  }
+  return catalog;
+}
+
+function describeOptions(options: LocalPipelineOptions, seed: number): Record<string, unknown> {
+  return {
+    source: options.source ?? 'simulated',
+    faults: options.faults ?? {},
+    seed,
+    series: options.series ?? 'all',
+    from: options.from ?? 'catalog',
+    dataDir: options.dataDir ?? null,
+    maxCycles: options.maxCycles ?? 50,
+    maxRetries: options.maxRetries ?? 5,
+    chaos: options.chaos ?? {},
+    concurrency: options.concurrency ?? 2,
+  };
+}
+
+function prefixed(prefix: string, values: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [`${prefix}${key[0]?.toUpperCase()}${key.slice(1)}`, value]),
+  );
+}

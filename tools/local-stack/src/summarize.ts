@@ -1,0 +1,105 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  expectedDates,
+  formatIsoDate,
+  ItemStatus,
+  type Day,
+  type SeriesDefinition,
+} from '@gapless/pipeline-core';
+import type { SeriesTraffic } from './chaosProxy.js';
+import type { MonthSummary, RunSummary, SeriesSummary } from './runSummary.js';
+import { readPartition, type RawItem } from './tableReader.js';
+
+type Counts = Omit<MonthSummary, 'month'>;
+type QuarantineEntry = RunSummary['quarantine'][number];
+
+export interface SeriesState {
+  readonly summaries: SeriesSummary[];
+  readonly quarantine: QuarantineEntry[];
+}
+
+/**
+ * Where every series of `catalog` stands: one Query per series, compared with its expected dates up to
+ * `today`. Items outside the expected dates (an earlier start, another calendar) are not counted.
+ */
+export async function summarizeSeries(
+  client: DynamoDBClient,
+  tableName: string,
+  catalog: readonly SeriesDefinition[],
+  today: Day,
+  traffic: ReadonlyMap<string, Readonly<SeriesTraffic>>,
+): Promise<SeriesState> {
+  const summaries: SeriesSummary[] = [];
+  const quarantine: QuarantineEntry[] = [];
+  for (const series of catalog) {
+    const items = await readPartition(client, tableName, series.infoType);
+    const expected = expectedDates(series, today);
+    summaries.push(seriesSummary(series, expected, items, traffic.get(series.infoType)));
+    const expectedSet = new Set(Array.from(expected, formatIsoDate));
+    for (const item of items) {
+      const date = item.date?.S ?? '';
+      if (item.status?.S !== ItemStatus.Quarantined || !expectedSet.has(date)) continue;
+      quarantine.push({
+        infoType: series.infoType,
+        date,
+        retryCount: Number(item.retry_count?.N ?? 0),
+        lastError: item.last_error?.S ?? '',
+      });
+    }
+  }
+  return { summaries, quarantine };
+}
+
+/** Counts one series' expected dates by status, overall and per month. */
+export function seriesSummary(
+  series: SeriesDefinition,
+  expected: Int32Array,
+  items: readonly RawItem[],
+  traffic: Readonly<SeriesTraffic> | undefined,
+): SeriesSummary {
+  const statusByDate = new Map(items.map((item) => [item.date?.S ?? '', item.status?.S ?? '']));
+  const total = emptyCounts();
+  const months = new Map<string, Counts>();
+  for (const day of expected) {
+    const date = formatIsoDate(day);
+    const month = date.slice(0, 7);
+    let counts = months.get(month);
+    if (!counts) months.set(month, (counts = emptyCounts()));
+    const key = countKey(statusByDate.get(date));
+    for (const target of [total, counts]) {
+      target.expected += 1;
+      target[key] += 1;
+    }
+  }
+  return {
+    infoType: series.infoType,
+    source: series.source,
+    calendar: series.calendar,
+    start: formatIsoDate(series.start),
+    end:
+      expected.length > 0 ? formatIsoDate(expected[expected.length - 1] as Day) : formatIsoDate(series.start),
+    ...total,
+    sourceRequests: traffic?.sourceRequests ?? 0,
+    batchWriteCalls: traffic?.batchWriteCalls ?? 0,
+    months: [...months].map(([month, counts]) => ({ month, ...counts })),
+  };
+}
+
+function emptyCounts(): Counts {
+  return { expected: 0, ok: 0, pending: 0, retrying: 0, quarantined: 0, missing: 0 };
+}
+
+function countKey(status: string | undefined): Exclude<keyof Counts, 'expected'> {
+  switch (status) {
+    case ItemStatus.Ok:
+      return 'ok';
+    case ItemStatus.Pending:
+      return 'pending';
+    case ItemStatus.Retry:
+      return 'retrying';
+    case ItemStatus.Quarantined:
+      return 'quarantined';
+    default:
+      return 'missing';
+  }
+}
