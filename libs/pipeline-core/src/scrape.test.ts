@@ -186,6 +186,35 @@ describe('scrapeRecord', () => {
     expect(source.calls).toHaveLength(1);
   });
 
+  it('records a redelivery on every date before asking, so an ask whose delivery dies stays counted', async () => {
+    const { deps, store, source } = makeDeps();
+    await store.writePlaceholders(series.infoType, days(...week), '2024-02-01T00:00:00.000Z');
+    await store.writeValues(series.infoType, 'simulated', [{ day: parseIsoDate('2024-01-12'), value: 5 }]);
+    source.failure = () => new Error('the function ran out of time');
+
+    const delivery = scrapeRecord(deps, { body: body(week, 1), receiveCount: 2 }, deadline);
+
+    await expect(delivery).rejects.toThrow('the function ran out of time');
+    expect(source.calls).toHaveLength(1);
+    for (const date of week.slice(0, 4)) {
+      expect(itemOn(store, date)).toMatchObject({
+        status: 'RETRY',
+        retryCount: 2,
+        lastError: 'attempt 2 (a redelivery) began but recorded no result',
+      });
+    }
+    expect(itemOn(store, '2024-01-12')).toMatchObject({ status: 'OK', value: 5 });
+  });
+
+  it('does not write before asking on a first delivery', async () => {
+    const { deps, store, source } = makeDeps();
+    source.failure = () => new Error('the function ran out of time');
+
+    await expect(scrapeRecord(deps, { body: body(week), receiveCount: 1 }, deadline)).rejects.toThrow();
+
+    expect(store.log).toEqual([]);
+  });
+
   it('still calls the source on the last attempt the budget allows', async () => {
     const { deps, source } = makeDeps();
 

@@ -65,6 +65,7 @@ export async function scrapeRecord(
     deps.telemetry.logger.info('duplicate delivery: attempt already claimed', logKeys(message, attempt));
     return { kind: 'duplicate' };
   }
+  if (record.receiveCount > 1) await markRedelivery(deps, series.infoType, message.days, attempt);
 
   const fetched = await download(deps, series, first, last, deadline);
   const byDay = new Map<Day, number | null>();
@@ -118,6 +119,24 @@ async function download(
     });
     return error.message;
   }
+}
+
+/**
+ * A redelivery follows a delivery that may have asked the source and then failed before recording anything.
+ * Recording this attempt on every date BEFORE asking keeps the asks counted even if this delivery fails too
+ * and the message ends in the dead-letter queue: retry_recheck then re-enqueues the dates with a higher
+ * attempt instead of spending the same attempt numbers again (in streams the claims would not recognise).
+ * Only the first delivery's ask can go unrecorded, and it is the attempt the dates' retry_count already
+ * accounts for. OK items are left alone by `recordFailure`, as always.
+ */
+async function markRedelivery(
+  deps: ScrapeDeps,
+  infoType: string,
+  days: Int32Array,
+  attempt: number,
+): Promise<void> {
+  const error = `attempt ${attempt} (a redelivery) began but recorded no result`;
+  await recordFailures(deps, infoType, new Map(Array.from(days, (day) => [day, error])), attempt);
 }
 
 async function recordFailures(

@@ -39,6 +39,8 @@ interface Scenario {
   readonly crash: number;
   readonly sendFailure: number;
   readonly storeFailure: number;
+  /** A crash after the source answered, before anything was recorded. */
+  readonly crashAfterAsk: number;
   readonly rerunClustering: number;
 }
 
@@ -52,7 +54,8 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   duplicate: rate(0.3),
   crash: rate(0.3),
   sendFailure: rate(0.3),
-  storeFailure: fc.constant(0),
+  storeFailure: rate(0.2),
+  crashAfterAsk: rate(0.2),
   rerunClustering: rate(0.3),
 });
 
@@ -73,6 +76,28 @@ interface Delivery {
   readonly receiveCount: number;
 }
 
+/** A source that fails at random, counting every date each request asks for. */
+function scriptSource(
+  source: ScriptedSource,
+  s: Scenario,
+  random: () => number,
+  asked: Map<string, number>,
+): void {
+  source.failure = (call) => {
+    const calendar = calendarFor(catalogIndex.get(call.infoType)!.calendar);
+    for (const day of calendar.datesBetween(call.from, call.to)) {
+      const key = `${call.infoType}|${day}`;
+      asked.set(key, (asked.get(key) ?? 0) + 1);
+    }
+    if (random() < s.crashAfterAsk) return new Error('simulated crash after the source answered');
+    return random() < s.requestFailure ? sourceDown() : undefined;
+  };
+  source.valueOf = (_, day) => {
+    if (random() >= s.dayFailure) return sourceValue(day);
+    return [undefined, null, -1, Infinity][Math.floor(random() * 4)];
+  };
+}
+
 /** The world of one scenario: the clock, the table, the queue, the source and the counters. */
 function makeWorld(s: Scenario) {
   const random = randomFrom(s.seed);
@@ -88,18 +113,7 @@ function makeWorld(s: Scenario) {
     scraping && (operation === 'writeValues' || operation === 'recordFailure') && random() < s.storeFailure
       ? new StoreError('UpdateItem', 'simulated outage')
       : null;
-  source.failure = (call) => {
-    const calendar = calendarFor(catalogIndex.get(call.infoType)!.calendar);
-    for (const day of calendar.datesBetween(call.from, call.to)) {
-      const key = `${call.infoType}|${day}`;
-      asked.set(key, (asked.get(key) ?? 0) + 1);
-    }
-    return random() < s.requestFailure ? sourceDown() : undefined;
-  };
-  source.valueOf = (_, day) => {
-    if (random() >= s.dayFailure) return sourceValue(day);
-    return [undefined, null, -1, Infinity][Math.floor(random() * 4)];
-  };
+  scriptSource(source, s, random, asked);
 
   const common = { store, now: () => clock.now, telemetry: silentTelemetry, maxMessageBytes: 262_144 };
   const clustering: ClusteringDeps = {
@@ -217,5 +231,6 @@ describe('the pipeline, simulated end to end', () => {
       );
       expect(overwritten).toEqual([]);
     },
+    60_000,
   );
 });
