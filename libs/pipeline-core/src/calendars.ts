@@ -1,6 +1,6 @@
-import Holidays from 'date-holidays';
+import { brazilClosedDays, brazilHolidayYears } from './brazilHolidays.js';
 import { CalendarId, type Calendar } from './calendar.js';
-import { civilFromDay, dayFromCivil, dayOfWeek, parseIsoDate, type Day } from './dates.js';
+import { civilFromDay, dayFromCivil, dayOfWeek, type Day } from './dates.js';
 
 /** Every calendar id, in declaration order (for validation messages and exhaustive tests). */
 export const CALENDAR_IDS: readonly CalendarId[] = Object.freeze(Object.values(CalendarId));
@@ -102,11 +102,9 @@ class WeekdayCalendar extends DenseCalendar {
   }
 }
 
-/** Years the Brazilian calendar answers for: wide enough for any series, narrow enough to bound memory. */
-const BR_FIRST_YEAR = 1900;
-const BR_LAST_YEAR = 2199;
-/** `public` holds the national holidays; `bank` holds Carnival Monday/Tuesday and Corpus Christi. */
-const BR_CLOSED_TYPES: ReadonlySet<string> = new Set(['public', 'bank']);
+/** Years the Brazilian calendar answers for: those whose holidays are known (and bundled). */
+const BR_FIRST_YEAR = brazilHolidayYears.first;
+const BR_LAST_YEAR = brazilHolidayYears.last;
 
 /**
  * Brazilian business days: Monday to Friday minus national and bank holidays, as `date-holidays` knows
@@ -117,7 +115,6 @@ const BR_CLOSED_TYPES: ReadonlySet<string> = new Set(['public', 'bank']);
  */
 class BrazilBusinessCalendar extends DenseCalendar {
   readonly id = CalendarId.BrazilBusiness;
-  private holidays: Holidays | undefined;
   /** Day number of `open[0]`, always a 1 January. */
   private base = 0;
   /** 1 where the day is a business day, over the whole years `firstYear..lastYear`. */
@@ -185,11 +182,7 @@ class BrazilBusinessCalendar extends DenseCalendar {
     for (let day = first, weekday = dayOfWeek(first); day <= last; day++, weekday = (weekday + 1) % 7) {
       open[day - base] = weekday === 0 || weekday === 6 ? 0 : 1;
     }
-    this.holidays ??= new Holidays('BR');
-    for (const holiday of this.holidays.getHolidays(year)) {
-      // `date` is the local civil date ("2024-11-20 00:00:00"); `start` is a UTC instant and would shift.
-      if (BR_CLOSED_TYPES.has(holiday.type)) open[parseIsoDate(holiday.date.slice(0, 10)) - base] = 0;
-    }
+    for (const day of brazilClosedDays(year)) open[day - base] = 0;
   }
 }
 

@@ -1,6 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
+import { envCredentialsOnly } from './envCredentialsOnly.js';
+import { precomputeHolidays } from './precomputeHolidays.js';
 import { codeSha256, reproducibleZip } from './reproducibleZip.js';
 import { trimHolidayData } from './trimHolidayData.js';
 
@@ -41,7 +43,11 @@ export function lambdaBuildOptions(appDir: string): BuildOptions {
     sourcemap: false,
     charset: 'utf8',
     banner: { js: requireBanner },
-    plugins: [trimHolidayData()],
+    // Lambda always puts the role's credentials in AWS_ACCESS_KEY_ID/SECRET/SESSION_TOKEN, so the SDK's
+    // default credential chain (SSO, ini, process, web identity, IMDS and the STS/SSO clients behind them,
+    // ~58 KB minified) is replaced by its env-only first link. Bundles fail with a clear error where no
+    // such variables are set; see envCredentialsOnly.ts and tools/nx-plugin/README.md.
+    plugins: [precomputeHolidays(), trimHolidayData(), envCredentialsOnly()],
     logLevel: 'warning',
   };
 }

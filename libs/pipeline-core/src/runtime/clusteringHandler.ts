@@ -1,7 +1,8 @@
 import { runClustering, type ClusteringMode, type SeriesClusteringResult } from '../clustering.js';
 import type { Env } from '../config.js';
 import { PipelineError } from '../errors.js';
-import { buildRuntimeParts, windowOf, type RuntimeOverrides } from './runtimeParts.js';
+import type { RuntimeOverrides } from './functionParts.js';
+import { buildSenderParts } from './senderParts.js';
 
 /** An EventBridge scheduled event; `detail.mode` (or a top-level `mode`) may ask for an `audit` run. */
 export interface ClusteringEvent {
@@ -14,8 +15,7 @@ export interface ClusteringEvent {
  * any series failed, so the failure is visible (Lambda error metric, alarm) without stopping the others.
  */
 export function createClusteringHandler(env?: Env, overrides?: RuntimeOverrides) {
-  const parts = buildRuntimeParts('data_clustering', {
-    requireQueue: true,
+  const parts = buildSenderParts('data_clustering', {
     ...(env ? { env } : {}),
     ...(overrides ? { overrides } : {}),
   });
@@ -23,8 +23,8 @@ export function createClusteringHandler(env?: Env, overrides?: RuntimeOverrides)
   const deps = {
     catalog: parts.catalog,
     store: parts.store,
-    queue: parts.queue as NonNullable<typeof parts.queue>,
-    maxWindowDays: windowOf(parts.sources),
+    queue: parts.queue,
+    maxWindowDays: parts.maxWindowDays,
     maxMessageBytes: parts.config.maxMessageBytes,
     pendingTimeoutMs: parts.config.timing.pendingTimeoutMs,
     now: parts.now,

@@ -1,12 +1,12 @@
 import type { Env } from '../config.js';
 import { runRecheck, type RecheckReport } from '../recheck.js';
 import { tableDefinition } from '../tableDefinition.js';
-import { buildRuntimeParts, windowOf, type RuntimeOverrides } from './runtimeParts.js';
+import type { RuntimeOverrides } from './functionParts.js';
+import { buildSenderParts } from './senderParts.js';
 
 /** Builds retry_recheck's handler once, at init; each scheduled invocation is one pass over the retry index. */
 export function createRecheckHandler(env?: Env, overrides?: RuntimeOverrides) {
-  const parts = buildRuntimeParts('retry_recheck', {
-    requireQueue: true,
+  const parts = buildSenderParts('retry_recheck', {
     ...(env ? { env } : {}),
     ...(overrides ? { overrides } : {}),
   });
@@ -14,11 +14,11 @@ export function createRecheckHandler(env?: Env, overrides?: RuntimeOverrides) {
   const deps = {
     catalog: parts.catalogIndex,
     store: parts.store,
-    queue: parts.queue as NonNullable<typeof parts.queue>,
+    queue: parts.queue,
     maxRetries: parts.config.maxRetries,
     shardCount: tableDefinition.shardCount,
     inflightTimeoutMs: parts.config.timing.inflightTimeoutMs,
-    maxWindowDays: windowOf(parts.sources),
+    maxWindowDays: parts.maxWindowDays,
     maxMessageBytes: parts.config.maxMessageBytes,
     now: parts.now,
     telemetry: parts.telemetry,

@@ -1,101 +1,52 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { catalogIndex, loadCatalog } from '../catalog.js';
-import { readPipelineConfig, SourceMode, type Env, type PipelineConfig } from '../config.js';
-import { createDynamoSeriesStore } from '../dynamoSeriesStore.js';
-import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { createObservability, type Observability } from '../observability.js';
-import type { PipelineLogger, Telemetry } from '../telemetry.js';
+import type { Env } from '../config.js';
 import type { SeriesDefinition } from '../series.js';
-import type { SeriesStore } from '../seriesStore.js';
-import { createSources, type SourceOverrides, type SourceRegistry } from '../sources/sourceFor.js';
+import { createSources, type SourceRegistry } from '../sources/sourceFor.js';
 import { createSqsWorkQueue, type WorkQueue } from '../workQueue.js';
+import {
+  buildFunctionParts,
+  simulatesAllSources,
+  type FunctionParts,
+  type RuntimeOverrides,
+} from './functionParts.js';
 
-/** What tests (and the local stack) may replace when building a function; production passes nothing. */
-export interface RuntimeOverrides {
-  readonly dynamoClient?: DynamoDBClient;
-  readonly sqsClient?: SQSClient;
-  readonly sources?: SourceOverrides;
-  readonly now?: () => Date;
-}
+export type { RuntimeOverrides } from './functionParts.js';
+export { telemetryOf } from './telemetryOf.js';
 
-/** Everything a function needs, built once at init from the environment. */
-export interface RuntimeParts {
-  readonly config: PipelineConfig;
-  readonly catalog: readonly SeriesDefinition[];
-  readonly catalogIndex: ReadonlyMap<string, SeriesDefinition>;
-  readonly store: SeriesStore;
+/** Everything any function may need, built once at init from the environment. */
+export interface RuntimeParts extends FunctionParts {
   readonly sources: SourceRegistry;
-  readonly observability: Observability;
-  /** The services' view of `observability`. */
-  readonly telemetry: Telemetry;
-  readonly now: () => Date;
   /** Present when the function sends work (`QUEUE_URL` required). */
   readonly queue?: WorkQueue;
 }
 
 /**
- * Reads and validates the configuration and the catalog, and builds the adapters, once per cold start. A bad
- * variable or catalog entry fails here, at init, with an error that names it.
+ * Reads and validates the configuration and the catalog, and builds every adapter (table, sources, and the
+ * queue when `QUEUE_URL` is set), once per cold start. The functions' own handlers build only what they use
+ * (`buildFunctionParts`, `buildSenderParts`) to keep their bundles small; this whole set serves tools and
+ * tests that want all of it.
  */
 export function buildRuntimeParts(
   serviceName: string,
   options: { readonly requireQueue: boolean; readonly env?: Env; readonly overrides?: RuntimeOverrides },
 ): RuntimeParts {
-  const env = options.env ?? process.env;
+  const parts = buildFunctionParts(serviceName, options);
   const overrides = options.overrides ?? {};
-  const config = readPipelineConfig(env, { requireQueue: options.requireQueue });
-  const catalog = loadCatalog(env);
-  const now = overrides.now ?? (() => new Date());
-  const store = createDynamoSeriesStore({
-    tableName: config.tableName,
-    now,
-    ...(overrides.dynamoClient ? { client: overrides.dynamoClient } : {}),
-  });
-  const sources = createSources(config, {
+  const sources = createSources(parts.config, {
     ...overrides.sources,
-    simulateAll: config.sourceMode === SourceMode.Simulated || overrides.sources?.simulateAll === true,
+    simulateAll: simulatesAllSources(parts.config, overrides),
   });
+  const { queueUrl } = parts.config;
   const queue =
-    config.queueUrl === undefined
+    queueUrl === undefined
       ? undefined
       : createSqsWorkQueue({
-          queueUrl: config.queueUrl,
+          queueUrl,
           ...(overrides.sqsClient ? { client: overrides.sqsClient } : {}),
         });
-  const observability = createObservability(serviceName);
-  return {
-    config,
-    catalog,
-    catalogIndex: catalogIndex(catalog),
-    store,
-    sources,
-    observability,
-    telemetry: telemetryOf(observability),
-    now,
-    ...(queue ? { queue } : {}),
-  };
+  return { ...parts, sources, ...(queue ? { queue } : {}) };
 }
 
 /** The widest window one request to a series' source may span. */
 export function windowOf(sources: SourceRegistry): (series: SeriesDefinition) => number {
   return (series) => sources(series.source).maxWindowDays(series);
-}
-
-/** Adapts Powertools' Logger and Metrics to the services' Telemetry port. */
-export function telemetryOf({ logger, metrics }: Observability): Telemetry {
-  const level =
-    (write: (message: string, ...extra: LogAttributes[]) => void): PipelineLogger['info'] =>
-    (message, attributes) =>
-      attributes === undefined ? write(message) : write(message, attributes as LogAttributes);
-  return {
-    logger: {
-      debug: level(logger.debug.bind(logger)),
-      info: level(logger.info.bind(logger)),
-      warn: level(logger.warn.bind(logger)),
-      error: level(logger.error.bind(logger)),
-    },
-    metrics: { addMetric: (name, _unit, value) => metrics.addMetric(name, MetricUnit.Count, value) },
-  };
 }

@@ -5,7 +5,8 @@ import { InvalidMessageError } from '../errors.js';
 import { MetricName } from '../observability.js';
 import { retryBackoffMs } from '../retryPolicy.js';
 import { scrapeRecord, type ScrapeDeps, type ScrapeOutcome } from '../scrape.js';
-import { buildRuntimeParts, type RuntimeOverrides } from './runtimeParts.js';
+import { createSources } from '../sources/sourceFor.js';
+import { buildFunctionParts, simulatesAllSources, type RuntimeOverrides } from './functionParts.js';
 
 /** Time kept back from the invocation's deadline for writing results after the source answered. */
 const WRITE_RESERVE_MS = 5_000;
@@ -16,7 +17,7 @@ const WRITE_RESERVE_MS = 5_000;
  * fails on every delivery and reaches the dead-letter queue after `maxReceiveCount`, with a log line saying why.
  */
 export function createScraperHandler(env?: Env, overrides?: RuntimeOverrides) {
-  const parts = buildRuntimeParts('scraper', {
+  const parts = buildFunctionParts('scraper', {
     requireQueue: false,
     ...(env ? { env } : {}),
     ...(overrides ? { overrides } : {}),
@@ -26,7 +27,10 @@ export function createScraperHandler(env?: Env, overrides?: RuntimeOverrides) {
   const deps: ScrapeDeps = {
     catalog: parts.catalogIndex,
     store: parts.store,
-    sourceFor: parts.sources,
+    sourceFor: createSources(parts.config, {
+      ...overrides?.sources,
+      simulateAll: simulatesAllSources(parts.config, overrides),
+    }),
     maxRetries: parts.config.maxRetries,
     maxMessageBytes: parts.config.maxMessageBytes,
     retryBackoffMs: (retryCount) =>

@@ -3,6 +3,7 @@ import { SourceError } from '../errors.js';
 import { SourceId, type SeriesDefinition } from '../series.js';
 import type { FetchOptions, Observation, SeriesSource } from '../source.js';
 import { fetchWithRetry, summarizeBody, type HttpRetryOptions } from './http.js';
+import { sourceWindowDays } from './sourceWindows.js';
 
 export interface BcbPtaxSourceOptions extends HttpRetryOptions {
   /** e.g. `https://olinda.bcb.gov.br/olinda/servico/PTAX/versao/v1/odata`, without a trailing slash. */
@@ -36,7 +37,7 @@ export function createBcbPtaxSource(options: BcbPtaxSourceOptions): SeriesSource
     throw new RangeError(`pageSize must be a positive integer`);
   return {
     id: SourceId.BcbPtax,
-    maxWindowDays: () => Infinity,
+    maxWindowDays: (series) => sourceWindowDays(SourceId.BcbPtax, series),
     async fetchRange(series: SeriesDefinition, from: Day, to: Day, fetchOptions?: FetchOptions) {
       if (from > to) return [];
       const currency = series.currency;

@@ -1,30 +1,18 @@
-import { CalendarId } from '../calendar.js';
 import { civilFromDay, dayFromCivil, daysInMonth, formatIsoDate, type Day } from '../dates.js';
 import { SourceError } from '../errors.js';
 import { SourceId, type SeriesDefinition } from '../series.js';
 import type { FetchOptions, Observation, SeriesSource } from '../source.js';
 import { fetchWithRetry, summarizeBody, type HttpRetryOptions } from './http.js';
+import { sourceWindowDays } from './sourceWindows.js';
 
 export interface BcbSgsSourceOptions extends HttpRetryOptions {
   /** e.g. `https://api.bcb.gov.br/dados/serie`, without a trailing slash. */
   readonly baseUrl: string;
 }
 
-/**
- * SGS refuses more than 10 years per request for daily series. Like the stream splitter's `maxSpanDays`,
- * the window is measured as `to - from`. Ten calendar years are 3652 or 3653 days (two or three leap days),
- * and SGS accepts `dataFinal` on the same date ten years after `dataInicial` (its own error text shows
- * that), so `to - from <= 3652` is always accepted until 2090 (a start on 2092-02-29 would meet 2100, which
- * is not a leap year).
- */
-export const sgsDailyWindowDays = 3652;
-
-/** Calendars whose series SGS treats as daily (the 10-year limit applies to them only). */
-const dailyCalendars: ReadonlySet<string> = new Set([
-  CalendarId.Daily,
-  CalendarId.Weekdays,
-  CalendarId.BrazilBusiness,
-]);
+// The window lives in sourceWindows.ts (shared with the functions that only split streams); re-exported
+// here because it belongs to this adapter's public surface.
+export { sgsDailyWindowDays } from './sourceWindows.js';
 
 const SGS_DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;
 const SGS_VALUE = /^-?\d+(?:\.\d+)?$/;
@@ -37,7 +25,7 @@ const SGS_VALUE = /^-?\d+(?:\.\d+)?$/;
 export function createBcbSgsSource(options: BcbSgsSourceOptions): SeriesSource {
   return {
     id: SourceId.BcbSgs,
-    maxWindowDays: (series) => (dailyCalendars.has(series.calendar) ? sgsDailyWindowDays : Infinity),
+    maxWindowDays: (series) => sourceWindowDays(SourceId.BcbSgs, series),
     async fetchRange(series: SeriesDefinition, from: Day, to: Day, fetchOptions?: FetchOptions) {
       if (from > to) return [];
       const code = series.code;
@@ -47,10 +35,11 @@ export function createBcbSgsSource(options: BcbSgsSourceOptions): SeriesSource {
         });
       }
       const span = to - from;
-      if (dailyCalendars.has(series.calendar) && span > sgsDailyWindowDays) {
+      const window = sourceWindowDays(SourceId.BcbSgs, series);
+      if (span > window) {
         throw new SourceError(
           SourceId.BcbSgs,
-          `${series.infoType}: window ${formatIsoDate(from)}..${formatIsoDate(to)} spans ${span} days, SGS accepts at most ${sgsDailyWindowDays}`,
+          `${series.infoType}: window ${formatIsoDate(from)}..${formatIsoDate(to)} spans ${span} days, SGS accepts at most ${window}`,
           { retryable: false },
         );
       }

@@ -4,6 +4,7 @@ import type { Day } from '../dates.js';
 import { SourceError } from '../errors.js';
 import { SourceId, type SeriesDefinition } from '../series.js';
 import type { FetchOptions, Observation, SeriesSource } from '../source.js';
+import { sourceWindowDays } from './sourceWindows.js';
 
 /** The faults the simulated source can inject, one decision per request. */
 export const SimulatedFault = {
@@ -65,7 +66,7 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
 
   return {
     id: SourceId.Simulated,
-    maxWindowDays: () => Infinity,
+    maxWindowDays: (series) => sourceWindowDays(SourceId.Simulated, series),
     stats: () => ({
       requests: counts.requests,
       observations: counts.observations,
