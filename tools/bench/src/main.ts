@@ -1,4 +1,5 @@
 import { cpus, loadavg } from 'node:os';
+import { coldStartSection } from './coldStart.js';
 import { gapDetection } from './gapDetection.js';
 import type { BenchSection, SectionResult } from './section.js';
 
@@ -8,6 +9,7 @@ import type { BenchSection, SectionResult } from './section.js';
  */
 const sections: Readonly<Record<string, BenchSection>> = {
   gap_detection: gapDetection,
+  cold_start: coldStartSection,
 };
 
 /**
@@ -30,6 +32,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const result = await sections[name]!();
     printTable(result);
     figures[name] = result.figures;
+    Object.assign(figures, result.siblings);
   }
   console.log(JSON.stringify(figures));
 }

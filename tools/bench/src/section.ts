@@ -9,6 +9,8 @@ export interface SectionResult {
   readonly title: string;
   readonly rows: readonly SectionRow[];
   readonly figures: Readonly<Record<string, unknown>>;
+  /** Figures of the same measurement that go under keys of their own in the JSON line (e.g. `bundle`). */
+  readonly siblings?: Readonly<Record<string, unknown>>;
 }
 
 /** A benchmark section: measures one thing, in this process, and reports it. */
