@@ -29,6 +29,8 @@ export interface SeriesTraffic {
   batchWriteCalls: number;
   /** Every item write: batch puts, PutItem and UpdateItem on the series' items. */
   itemWrites: number;
+  /** Good values stored: batch puts of `OK` items that DynamoDB processed. */
+  okWrites: number;
   sourceRequests: number;
 }
 
@@ -194,22 +196,18 @@ function observe(
 ): void {
   const of = (infoType: string): SeriesTraffic => {
     let entry = traffic.get(infoType);
-    if (!entry) traffic.set(infoType, (entry = { batchWriteCalls: 0, itemWrites: 0, sourceRequests: 0 }));
+    if (!entry)
+      traffic.set(infoType, (entry = { batchWriteCalls: 0, itemWrites: 0, okWrites: 0, sourceRequests: 0 }));
     return entry;
   };
   if (operation === 'BatchWriteItem') {
-    const unprocessed = countRequests(answer?.UnprocessedItems);
-    const perSeries = new Map<string, number>();
-    for (const requests of Object.values((input.RequestItems ?? {}) as Record<string, WriteRequest[]>)) {
-      for (const write of requests) {
-        const key = stringAttribute(write.PutRequest?.Item ?? write.DeleteRequest?.Key, 'info_type');
-        if (key !== undefined && isSeries(key)) perSeries.set(key, (perSeries.get(key) ?? 0) + 1);
-      }
-    }
-    for (const [infoType, items] of perSeries) {
+    const sent = countBySeries(input.RequestItems);
+    const unprocessed = countBySeries(answer?.UnprocessedItems);
+    for (const [infoType, counts] of sent) {
+      const left = unprocessed.get(infoType) ?? { items: 0, ok: 0 };
       of(infoType).batchWriteCalls += 1;
-      // Unprocessed items of a single-series call (the normal case) are not writes.
-      of(infoType).itemWrites += perSeries.size === 1 ? items - unprocessed : items;
+      of(infoType).itemWrites += counts.items - left.items;
+      of(infoType).okWrites += counts.ok - left.ok;
     }
     return;
   }
@@ -236,9 +234,22 @@ function stringAttribute(item: Json | undefined, name: string): string | undefin
   return typeof attribute?.S === 'string' ? attribute.S : undefined;
 }
 
-function countRequests(unprocessed: unknown): number {
-  if (typeof unprocessed !== 'object' || unprocessed === null) return 0;
-  return Object.values(unprocessed as Record<string, unknown[]>).reduce((n, list) => n + list.length, 0);
+/** Write requests of a `RequestItems`/`UnprocessedItems` map per series: all, and puts of OK items. */
+function countBySeries(requestItems: unknown): Map<string, { items: number; ok: number }> {
+  const counts = new Map<string, { items: number; ok: number }>();
+  if (typeof requestItems !== 'object' || requestItems === null) return counts;
+  for (const requests of Object.values(requestItems as Record<string, WriteRequest[]>)) {
+    for (const write of requests) {
+      const item = write.PutRequest?.Item;
+      const infoType = stringAttribute(item ?? write.DeleteRequest?.Key, 'info_type');
+      if (infoType === undefined || !isSeries(infoType)) continue;
+      const entry = counts.get(infoType) ?? { items: 0, ok: 0 };
+      entry.items += 1;
+      if (stringAttribute(item, 'status') === 'OK') entry.ok += 1;
+      counts.set(infoType, entry);
+    }
+  }
+  return counts;
 }
 
 /** A claim's sort key is `<from>/<to>#<attempt>` (see the store's claimAttempt). */

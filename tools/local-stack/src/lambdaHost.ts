@@ -93,6 +93,9 @@ async function invoke(handler: Handler, request: Extract<HostRequest, { type: 'i
   }
 }
 
+// The parent ends this process (disconnect, or a kill); Ctrl-C in a terminal reaches the whole process group,
+// and the parent's orderly stop waits for the invocation running here.
+process.on('SIGINT', () => {});
 process.on('disconnect', () => process.exit(0));
 main().catch((error: unknown) => {
   send({ type: 'init-error', error: serialize(error) });

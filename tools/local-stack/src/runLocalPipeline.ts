@@ -171,9 +171,13 @@ export async function runLocalPipeline(options: LocalPipelineOptions = {}): Prom
         pending: sum('pending'),
         retrying: sum('retrying'),
         quarantined: sum('quarantined'),
-        sourceRequests: metrics.SourceRequests ?? 0,
+        // Counted on the wire: a crashed host never flushes its EMF metrics, so those undercount under chaos.
+        sourceRequests: state.summaries.reduce((total, series) => total + series.sourceRequests, 0),
         batchWriteCalls: state.summaries.reduce((total, series) => total + series.batchWriteCalls, 0),
-        itemsWritten: metrics.ItemsWritten ?? 0,
+        itemsWritten: [...stack.proxy.traffic().values()].reduce(
+          (total, series) => total + series.okWrites,
+          0,
+        ),
         messagesSent: metrics.MessagesSent ?? 0,
         deadLetters,
       },

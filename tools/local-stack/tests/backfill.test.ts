@@ -1,0 +1,67 @@
+import {
+  DEFAULT_CATALOG,
+  expectedDates,
+  formatIsoDate,
+  parseIsoDate,
+  simulatedValue,
+  todayUtc,
+} from '@gapless/pipeline-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLocalPipeline, type LocalPipelineResult } from '../src/runLocalPipeline.js';
+import { temporaryDir } from './helpers.js';
+
+const from = '2025-06-01';
+const seed = 42;
+
+describe('a clean backfill of the default catalog on the simulated source', () => {
+  let dataDir: Awaited<ReturnType<typeof temporaryDir>>;
+  let first: LocalPipelineResult;
+
+  beforeAll(async () => {
+    dataDir = await temporaryDir();
+    first = await runLocalPipeline({ from, seed, dataDir: dataDir.dir, logPath: null, snapshot: true });
+  }, 60_000);
+  afterAll(() => dataDir.remove());
+
+  it('converges with every expected date OK and nothing left in any queue', () => {
+    expect(first.converged).toBe(true);
+    expect(first.totals.ok).toBe(first.totals.expected);
+    expect(first.totals.expected).toBeGreaterThan(1000);
+    expect(first.totals.deadLetters).toBe(0);
+    expect(first.series.map((series) => series.infoType)).toEqual(
+      DEFAULT_CATALOG.map((series) => series.infoType),
+    );
+  });
+
+  it("stores the simulated source's value for every expected date", () => {
+    const stored = new Map(
+      (first.tableSnapshot ?? []).map((item) => [`${String(item.info_type)}|${String(item.date)}`, item]),
+    );
+    const today = todayUtc();
+    for (const catalogSeries of DEFAULT_CATALOG) {
+      const series = { ...catalogSeries, start: parseIsoDate(from) };
+      for (const day of expectedDates(series, today)) {
+        const item = stored.get(`${series.infoType}|${formatIsoDate(day)}`);
+        expect(item?.status, `${series.infoType} ${formatIsoDate(day)}`).toBe('OK');
+        expect(item?.value).toBe(simulatedValue(seed, series, day));
+      }
+    }
+  });
+
+  it('made one source request per series and no more (one stream each)', () => {
+    expect(first.totals.sourceRequests).toBe(DEFAULT_CATALOG.length);
+    expect(first.sourceRequestLog).toHaveLength(DEFAULT_CATALOG.length);
+  });
+
+  it('a second run on the same data directory makes no source request and no write', async () => {
+    const second = await runLocalPipeline({ from, seed, dataDir: dataDir.dir, logPath: null });
+
+    expect(second.converged).toBe(true);
+    expect(second.totals.ok).toBe(first.totals.ok);
+    expect(second.sourceRequestLog).toEqual([]);
+    expect(second.totals.sourceRequests).toBe(0);
+    expect(second.totals.batchWriteCalls).toBe(0);
+    expect(Object.values(second.traffic).reduce((total, series) => total + series.itemWrites, 0)).toBe(0);
+    expect(second.totals.messagesSent).toBe(0);
+  }, 60_000);
+});

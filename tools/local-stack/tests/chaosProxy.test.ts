@@ -1,0 +1,95 @@
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  ScanCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startChaosProxy } from '../src/chaosProxy.js';
+import { startEmulators } from '../src/emulators.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function proxiedTable(unprocessedRate: number) {
+  const emulators = await startEmulators();
+  cleanups.push(() => emulators.stop());
+  const proxy = await startChaosProxy({ target: emulators.dynamoEndpoint, unprocessedRate, seed: 7 });
+  cleanups.push(() => proxy.stop());
+  const client = new DynamoDBClient({
+    endpoint: proxy.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  cleanups.push(async () => client.destroy());
+  await client.send(
+    new CreateTableCommand({
+      TableName: 'chaos',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'info_type', AttributeType: 'S' },
+        { AttributeName: 'date', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'info_type', KeyType: 'HASH' },
+        { AttributeName: 'date', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  return { client, proxy };
+}
+
+function puts(count: number): WriteRequest[] {
+  return Array.from({ length: count }, (_, index) => ({
+    PutRequest: {
+      Item: {
+        info_type: { S: 'CURRENCY#USD' },
+        date: { S: `2024-01-${String(index + 1).padStart(2, '0')}` },
+      },
+    },
+  }));
+}
+
+describe('the DynamoDB chaos proxy', () => {
+  it('answers part of a batch as UnprocessedItems in the real wire format and stores only the rest', async () => {
+    const { client, proxy } = await proxiedTable(1);
+
+    const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { chaos: puts(20) } }));
+    const stored = await client.send(new ScanCommand({ TableName: 'chaos' }));
+
+    const unprocessed = answer.UnprocessedItems?.chaos ?? [];
+    expect(unprocessed.length).toBeGreaterThan(0);
+    expect((stored.Items ?? []).length + unprocessed.length).toBe(20);
+    const storedDates = new Set((stored.Items ?? []).map((item) => item.date?.S));
+    for (const request of unprocessed) expect(storedDates.has(request.PutRequest?.Item?.date?.S)).toBe(false);
+    expect(proxy.injected()).toEqual({ batchWrites: 1, items: unprocessed.length });
+  });
+
+  it('passes everything through at rate 0 and counts writes and claims per series', async () => {
+    const { client, proxy } = await proxiedTable(0);
+
+    const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { chaos: puts(5) } }));
+    await client.send(
+      new PutItemCommand({
+        TableName: 'chaos',
+        Item: { info_type: { S: 'CLAIM#CURRENCY#USD' }, date: { S: '2024-01-01/2024-01-05#0' } },
+      }),
+    );
+
+    expect(answer.UnprocessedItems ?? {}).toEqual({});
+    expect(proxy.traffic().get('CURRENCY#USD')).toEqual({
+      batchWriteCalls: 1,
+      itemWrites: 5,
+      okWrites: 0,
+      sourceRequests: 1,
+    });
+    expect(proxy.sourceRequests()).toMatchObject([
+      { infoType: 'CURRENCY#USD', from: '2024-01-01', to: '2024-01-05', attempt: 0 },
+    ]);
+  });
+});

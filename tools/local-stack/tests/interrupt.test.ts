@@ -1,0 +1,53 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnCli } from './cliProcess.js';
+import { temporaryDir } from './helpers.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Resolves once `read()` matches `pattern`, polling; rejects after `timeoutMs`. */
+async function waitFor(read: () => string, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = pattern.exec(read());
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; got:\n${read()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+describe('Ctrl-C', () => {
+  it('stops a run cleanly: exit code 130, emulators stopped, ports free', async () => {
+    const { dir, remove } = await temporaryDir();
+    cleanups.push(remove);
+    // The whole default catalog from its 2015 start: long enough to be interrupted in the middle.
+    const cli = spawnCli(['--report', join(dir, 'report.html'), '--log', join(dir, 'functions.log')]);
+    cleanups.push(async () => cli.child.kill('SIGKILL'));
+    const up = await waitFor(
+      () => cli.output.stderr,
+      /DynamoDB http:\/\/127\.0\.0\.1:(\d+) \(functions via http:\/\/127\.0\.0\.1:(\d+)\), SQS http:\/\/127\.0\.0\.1:(\d+)/,
+      40_000,
+    );
+    const ports = [up[1], up[2], up[3]].map(Number);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+    cli.child.kill('SIGINT');
+    const code = await cli.exited;
+
+    expect(code, cli.output.stderr).toBe(130);
+    expect(cli.output.stderr).toContain('stopping: waiting for running invocations');
+    for (const port of ports) expect(await portIsFree(port), `port ${port}`).toBe(true);
+  }, 60_000);
+});
