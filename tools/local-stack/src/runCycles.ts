@@ -87,6 +87,12 @@ export async function runCycles(
   };
   let cycle = 0;
   let converged = false;
+  // The stack's own memory (emulators, poller, proxy), for the load test's "memory stays bounded".
+  let peakRssBytes = process.memoryUsage.rss();
+  const memorySampler = setInterval(() => {
+    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+  }, 250);
+  memorySampler.unref();
   try {
     while (cycle < options.maxCycles && !signal?.aborted) {
       cycle += 1;
@@ -112,6 +118,7 @@ export async function runCycles(
       }
     }
   } finally {
+    clearInterval(memorySampler);
     await progress.stop(cycle);
   }
   const runner = scraper.stats();
@@ -124,6 +131,7 @@ export async function runCycles(
       scraperColdStarts: runner.coldStarts,
       scraperCrashes: runner.crashes,
       scheduledErrors: scheduledErrors.count,
+      peakRssBytes,
     },
   };
 }
