@@ -182,3 +182,22 @@ describe('decodeMessage', () => {
     expect((error as Error).message).toContain('10001 characters');
   });
 });
+
+describe('decodeMessage with a calendar of bounded span', () => {
+  it('reports a date outside the span as off the calendar, not as a crash', () => {
+    // Prepare: a calendar that, like BR-business, only knows some years.
+    const bounded = {
+      ...weekdays,
+      contains(day: number) {
+        if (day > 100_000) throw new RangeError('year outside 1900-2199');
+        return weekdays.contains(day);
+      },
+    };
+    const body = JSON.stringify({ partition_key: 'CURRENCY#USD', dates_to_download: ['2250-01-06'] });
+    // Act
+    const attempt = () => decodeMessage(body, () => ({ calendar: bounded, maxDates: 10 }));
+    // Assess
+    expect(attempt).toThrow(InvalidMessageError);
+    expect(attempt).toThrow(/off-calendar/);
+  });
+});

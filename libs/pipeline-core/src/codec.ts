@@ -162,7 +162,7 @@ function readDays(dates: unknown, series: MessageSeries): Int32Array {
   for (let index = 0; index < dates.length; index += 1) {
     const day = readDay(dates[index], index);
     checkOrder(day, index === 0 ? undefined : (days[index - 1] as number), dates[index], index);
-    if (!series.calendar.contains(day)) {
+    if (!onCalendar(series.calendar, day)) {
       throw new InvalidMessageError(
         MessageProblem.OffCalendar,
         `${DATES}[${index}]`,
@@ -209,4 +209,14 @@ function quote(text: string): string {
   return text.length <= 80
     ? JSON.stringify(text)
     : `${JSON.stringify(text.slice(0, 80))}... (${text.length} characters)`;
+}
+
+/** A calendar that covers a bounded span of years refuses dates outside it: those are off the calendar too. */
+function onCalendar(calendar: Calendar, day: Day): boolean {
+  try {
+    return calendar.contains(day);
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
 }

@@ -207,7 +207,7 @@ describe('queues', () => {
 
 describe('functions', () => {
   it('run the scheduled functions one at a time, and leave the scraper to its event source cap', () => {
-    const reserved = (name: string) =>
+    const reserved = (name: Parameters<typeof functionId>[0]) =>
       (resources[functionId(name)]?.Properties as { ReservedConcurrentExecutions?: number })
         .ReservedConcurrentExecutions;
     expect(reserved('data_clustering')).toBe(1);
