@@ -1,7 +1,12 @@
 import { cpus, loadavg } from 'node:os';
+import { backfillOverhead } from './backfillOverhead.js';
+import { batchWrites } from './batchWrites.js';
 import { coldStartSection } from './coldStart.js';
 import { gapDetection } from './gapDetection.js';
 import type { BenchSection, SectionResult } from './section.js';
+import { sourceRequests } from './sourceRequests.js';
+import { steadyState } from './steadyState.js';
+import { syncNoop } from './syncNoop.js';
 
 /**
  * The benchmark sections, keyed as they appear in the JSON line. A new section is a file exporting a
@@ -10,6 +15,11 @@ import type { BenchSection, SectionResult } from './section.js';
 const sections: Readonly<Record<string, BenchSection>> = {
   gap_detection: gapDetection,
   cold_start: coldStartSection,
+  batch_writes: batchWrites,
+  steady_state: steadyState,
+  sync: syncNoop,
+  source_requests: sourceRequests,
+  backfill: backfillOverhead,
 };
 
 /**

@@ -4,3 +4,5 @@ export { ensureResources } from './resources.js';
 export type { ResourceOptions, LocalResources } from './resources.js';
 export { tableSchema, schemaDifferences } from './tableSchema.js';
 export { LocalStackError, EmulatorStartError, ResourceMismatchError } from './errors.js';
+export { runLocalPipeline } from './runLocalPipeline.js';
+export type { LocalPipelineOptions, LocalPipelineResult, LocalStackHandle } from './runLocalPipeline.js';

@@ -1,0 +1,134 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { STSClient } from '@aws-sdk/client-sts';
+import { syncLambdas } from '@gapless/sync-lambdas';
+import { codeSha256, startFakeAws, startFakeGithubOidc } from '@gapless/sync-lambdas/testing';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { verdict } from './figures.js';
+import type { SectionResult } from './section.js';
+
+const FUNCTIONS = ['data_clustering', 'scraper', 'retry_recheck'] as const;
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/gapless-deploy';
+const REQUEST_TOKEN = 'bench-runner-request-token';
+const OIDC_JWT = 'eyJhbGciOiJSUzI1NiJ9.bench-oidc-payload.bench-signature';
+const repoDist = fileURLToPath(new URL('../../../dist/apps/', import.meta.url));
+const TARGET = 0;
+
+/** One deploy run against the fakes: what each function became and the Lambda calls made. */
+interface DeployRun {
+  readonly outcomes: readonly string[];
+  readonly updateCalls: number;
+  readonly configurationCalls: number;
+}
+
+/**
+ * `UpdateFunctionCode` calls of a real sync-lambdas run (GitHub OIDC, STS, Lambda, all local fakes on
+ * loopback) when every function's deployed `CodeSha256` already equals its zip's. A control run with one
+ * function changed shows the counter does see an update when there is one.
+ */
+export async function syncNoop(): Promise<SectionResult> {
+  const workspace = await makeWorkspace();
+  try {
+    const shas = Object.fromEntries(FUNCTIONS.map((name) => [name, workspace.shas.get(name)!]));
+    const noop = await deployAgainst(workspace, shas);
+    const control = await deployAgainst(workspace, { ...shas, scraper: 'an-older-sha' });
+    if (control.updateCalls !== 1) {
+      throw new Error(`control run made ${control.updateCalls} UpdateFunctionCode calls, expected 1`);
+    }
+    const met = noop.updateCalls === TARGET;
+    return {
+      title: `sync no-op: sync-lambdas --all, ${FUNCTIONS.length} functions, every sha256 already deployed`,
+      rows: [
+        ['zips', workspace.realZips ? 'the built ones (dist/apps)' : 'stand-ins (dist/apps not built)'],
+        ['outcomes', noop.outcomes.join(', ')],
+        ['GetFunctionConfiguration calls', String(noop.configurationCalls)],
+        ['UpdateFunctionCode calls', `${noop.updateCalls} ${verdict(met, `= ${TARGET}`)}`],
+        ['control (scraper changed): UpdateFunctionCode calls', String(control.updateCalls)],
+      ],
+      figures: {
+        noop_update_calls: noop.updateCalls,
+        functions: FUNCTIONS.length,
+        control_update_calls: control.updateCalls,
+        targets: { noop_update_calls: TARGET },
+        met: { noop_update_calls: met },
+      },
+    };
+  } finally {
+    await rm(workspace.root, { recursive: true, force: true });
+  }
+}
+
+interface Workspace {
+  readonly root: string;
+  readonly appsDir: string;
+  readonly distDir: string;
+  readonly shas: ReadonlyMap<string, string>;
+  readonly realZips: boolean;
+}
+
+/** A temporary workspace with the three app directories and their zips (the built ones when present). */
+async function makeWorkspace(): Promise<Workspace> {
+  const root = await mkdtemp(join(tmpdir(), 'bench-sync-'));
+  const realZips = FUNCTIONS.every((name) => existsSync(join(repoDist, name, `${name}.zip`)));
+  const shas = new Map<string, string>();
+  for (const name of FUNCTIONS) {
+    await mkdir(join(root, 'apps', name, 'src'), { recursive: true });
+    await mkdir(join(root, 'dist', 'apps', name), { recursive: true });
+    const zip = realZips
+      ? await readFile(join(repoDist, name, `${name}.zip`))
+      : new TextEncoder().encode(`stand-in zip of ${name}`);
+    await writeFile(join(root, 'dist', 'apps', name, `${name}.zip`), zip);
+    shas.set(name, codeSha256(zip));
+  }
+  return { root, appsDir: join(root, 'apps'), distDir: join(root, 'dist', 'apps'), shas, realZips };
+}
+
+async function deployAgainst(workspace: Workspace, deployed: Record<string, string>): Promise<DeployRun> {
+  const github = await startFakeGithubOidc(REQUEST_TOKEN, OIDC_JWT);
+  const aws = await startFakeAws(OIDC_JWT, deployed);
+  try {
+    const report = await syncLambdas(
+      {
+        selection: 'all',
+        functions: [],
+        roleArn: ROLE_ARN,
+        durationSeconds: 900,
+        useDefaultCredentials: false,
+        allowedAccountIds: ['123456789012'],
+        region: 'us-east-1',
+        dryRun: false,
+        publish: false,
+        concurrency: 3,
+        maxAttempts: 3,
+        appsDir: workspace.appsDir,
+        distDir: workspace.distDir,
+      },
+      {
+        // Only these variables: nothing from this machine (keys, profiles) can take part.
+        env: {
+          GITHUB_ACTIONS: 'true',
+          GITHUB_RUN_ID: '1',
+          GITHUB_RUN_ATTEMPT: '1',
+          ACTIONS_ID_TOKEN_REQUEST_URL: github.requestUrl,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
+        },
+        stdout: () => undefined,
+        makeSts: (region) => new STSClient({ region, endpoint: aws.url }),
+        makeLambda: (region, credentials) =>
+          new LambdaClient({ region, endpoint: aws.url, ...(credentials ? { credentials } : {}) }),
+      },
+    );
+    if (report.exitCode !== 0) throw new Error(`sync-lambdas failed: ${JSON.stringify(report.results)}`);
+    const count = (prefix: string) => aws.calls.filter((call) => call.startsWith(prefix)).length;
+    return {
+      outcomes: report.results.map((result) => `${result.name} ${result.outcome}`),
+      updateCalls: count('UpdateFunctionCode'),
+      configurationCalls: count('GetFunctionConfiguration'),
+    };
+  } finally {
+    await Promise.all([github.close(), aws.close()]);
+  }
+}
