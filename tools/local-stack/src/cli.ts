@@ -115,6 +115,12 @@ async function run(options: RunCliOptions, io: CliIo): Promise<number> {
   if (options.json) io.out(`${JSON.stringify(summary)}\n`);
   else {
     io.out(`${formatSummary(summary)}\n\nReport: ${summary.reportPath} (open it in a browser)\n`);
+    if (result.functionErrors.length > 0) {
+      const shown = result.functionErrors.slice(-5).map((line) => `  ${line}`);
+      io.err(
+        `the functions logged errors (last ${shown.length}; all in ${options.pipeline.logPath ?? 'the log'}):\n${shown.join('\n')}\n`,
+      );
+    }
     if (result.interrupted) io.err('stopped by Ctrl-C; the emulators are stopped and their ports freed\n');
   }
   return result.interrupted ? ExitCode.Interrupted : ExitCode.Ok;

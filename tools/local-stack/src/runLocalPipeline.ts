@@ -93,6 +93,8 @@ export type LocalPipelineResult = RunSummary & {
   deadLetterBodies: string[];
   /** Writes and requests per series, as they went over the wire. */
   traffic: Record<string, SeriesTraffic>;
+  /** The last ERROR lines the functions logged (`function: message`); the log file has them all. */
+  functionErrors: string[];
   /** The functions' EMF metrics, summed. */
   metrics: Record<string, number>;
   stats: Record<string, number>;
@@ -188,6 +190,7 @@ export async function runLocalPipeline(options: LocalPipelineOptions = {}): Prom
       deadLetterBodies: await stack.deadLetterBodies(),
       traffic: Object.fromEntries(stack.proxy.traffic()),
       metrics: { ...metrics },
+      functionErrors: [...stack.log.errors()],
       stats: { ...outcome.stats, ...prefixed('injectedUnprocessed', stack.proxy.injected()) },
     };
   } finally {
