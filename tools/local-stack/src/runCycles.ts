@@ -63,65 +63,46 @@ export async function runCycles(
   options: CycleOptions,
 ): Promise<CycleOutcome> {
   const { signal } = options;
-  const scraper = stack.functions.scraper;
   const poller = createSqsPoller({
     sqs: stack.sqs,
     queueUrl: stack.queueUrl,
     queueArn: stack.queueArn,
     region: stack.region,
-    invoke: (event, invokeOptions) => scraper.invoke(event, invokeOptions),
+    invoke: (event, invokeOptions) => stack.functions.scraper.invoke(event, invokeOptions),
     batchSize: queueDefinition.batchSize,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     concurrency: options.concurrency,
     chaos: options.chaos,
   });
   const progress = progressReporter(stack, catalog, poller.depth, options.onProgress);
-  const scheduledErrors = { count: 0 };
-  const invokeScheduled = async (name: 'data_clustering' | 'retry_recheck') => {
-    try {
-      await stack.functions[name].invoke(scheduledEvent(stack.region, name));
-    } catch {
-      // A failed scheduled run is in the function log; the next cycle runs it again, as the schedule would.
-      scheduledErrors.count += 1;
-    }
-  };
+  const memory = sampleMemory();
+  const scheduled = scheduledInvoker(stack);
   let cycle = 0;
   let converged = false;
-  // The stack's own memory (emulators, poller, proxy), for the load test's "memory stays bounded".
-  let peakRssBytes = process.memoryUsage.rss();
-  const memorySampler = setInterval(() => {
-    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
-  }, 250);
-  memorySampler.unref();
   try {
-    while (cycle < options.maxCycles && !signal?.aborted) {
+    while (cycle < options.maxCycles && !signal?.aborted && !converged) {
       cycle += 1;
-      progress.phase(cycle, 'clustering');
-      await invokeScheduled('data_clustering');
+      const step = async (phase: CycleProgress['phase'], work: () => Promise<unknown>) => {
+        if (signal?.aborted) return;
+        progress.phase(cycle, phase);
+        await work();
+      };
+      await step('clustering', () => scheduled.invoke('data_clustering'));
+      await step('scraping', () => withGrace(poller.drain(signal), signal));
+      await step('recheck', () => scheduled.invoke('retry_recheck'));
       if (signal?.aborted) break;
-      progress.phase(cycle, 'scraping');
-      await withGrace(poller.drain(signal), signal);
-      if (signal?.aborted) break;
-      progress.phase(cycle, 'recheck');
-      await invokeScheduled('retry_recheck');
-      const depth = await poller.depth();
-      if (depth.visible + depth.inFlight > 0) continue;
-      const due = await earliestRetryDue(stack.dynamo, stack.tableName);
-      if (due === undefined) {
-        converged = true;
-        break;
-      }
-      const wait = Math.min(maxWaitMs, Date.parse(due) - Date.now() + 100);
-      if (wait > 0 && cycle < options.maxCycles) {
+      const due = await nextWork(stack, poller.depth);
+      converged = due === 'nothing';
+      if (typeof due === 'number' && cycle < options.maxCycles) {
         progress.phase(cycle, 'waiting');
-        await delay(wait, undefined, { signal }).catch(() => {});
+        await delay(Math.min(maxWaitMs, due - Date.now() + 100), undefined, { signal }).catch(() => {});
       }
     }
   } finally {
-    clearInterval(memorySampler);
+    memory.stop();
     await progress.stop(cycle);
   }
-  const runner = scraper.stats();
+  const runner = stack.functions.scraper.stats();
   return {
     cycles: cycle,
     converged,
@@ -130,10 +111,49 @@ export async function runCycles(
       ...poller.stats(),
       scraperColdStarts: runner.coldStarts,
       scraperCrashes: runner.crashes,
-      scheduledErrors: scheduledErrors.count,
-      peakRssBytes,
+      scheduledErrors: scheduled.errors(),
+      peakRssBytes: memory.peak(),
     },
   };
+}
+
+/**
+ * What is left after a cycle: `queued` (messages wait, in flight or not), the time (epoch ms) the earliest
+ * retry comes due, or `nothing`: the queue is empty and the retry-due index holds nothing, now or later.
+ */
+async function nextWork(
+  stack: LocalStack,
+  depth: () => Promise<{ visible: number; inFlight: number }>,
+): Promise<'queued' | 'nothing' | number> {
+  const queue = await depth();
+  if (queue.visible + queue.inFlight > 0) return 'queued';
+  const due = await earliestRetryDue(stack.dynamo, stack.tableName);
+  return due === undefined ? 'nothing' : Date.parse(due);
+}
+
+/** Invokes the scheduled functions; a failed run is in the function log and the next cycle runs it again. */
+function scheduledInvoker(stack: LocalStack) {
+  let errors = 0;
+  return {
+    async invoke(name: 'data_clustering' | 'retry_recheck') {
+      try {
+        await stack.functions[name].invoke(scheduledEvent(stack.region, name));
+      } catch {
+        errors += 1;
+      }
+    },
+    errors: () => errors,
+  };
+}
+
+/** The stack's own peak memory (emulators, poller, proxy), for the load test's "memory stays bounded". */
+function sampleMemory() {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 250);
+  timer.unref();
+  return { peak: () => Math.max(peak, process.memoryUsage.rss()), stop: () => clearInterval(timer) };
 }
 
 /** Waits for `work`, but after an abort no longer than {@link stopGraceMs}. */

@@ -9,8 +9,8 @@ import {
 import { fileURLToPath } from 'node:url';
 import type { SeriesTraffic, SourceRequestRecord } from './chaosProxy.js';
 import { UsageError } from './errors.js';
-import { startLocalStack, type LocalStack } from './localStack.js';
-import { runCycles, type CycleProgress } from './runCycles.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from './localStack.js';
+import { runCycles, type CycleOutcome, type CycleProgress } from './runCycles.js';
 import type { RunSummary } from './runSummary.js';
 import { summarizeSeries } from './summarize.js';
 import type { PlainItem } from './tableReader.js';
@@ -113,7 +113,45 @@ export async function runLocalPipeline(options: LocalPipelineOptions = {}): Prom
   const startedAt = new Date();
   const seed = options.seed ?? 42;
   const catalog = selectCatalog(options);
-  const stack = await startLocalStack({
+  const stack = await startLocalStack(stackOptions(options, catalog, seed));
+  const handle: LocalStackHandle = { ...stack, sourceRequests: () => stack.proxy.sourceRequests() };
+  try {
+    await options.beforeCycles?.(handle);
+    const outcome = await runCycles(stack, catalog, {
+      maxCycles: options.maxCycles ?? 50,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? defaultVisibilitySeconds,
+      concurrency: options.concurrency ?? 2,
+      chaos: { ...options.chaos, seed },
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    await options.afterCycles?.(handle);
+    const summary = await summarizeRun(stack, catalog, outcome, {
+      startedAt,
+      options: describeOptions(options, seed),
+    });
+    return {
+      ...summary,
+      interrupted: outcome.interrupted,
+      ...(options.snapshot ? { tableSnapshot: await stack.readAllItems() } : {}),
+      sourceRequestLog: [...stack.proxy.sourceRequests()],
+      deadLetterBodies: await stack.deadLetterBodies(),
+      traffic: Object.fromEntries(stack.proxy.traffic()),
+      metrics: { ...stack.log.metrics() },
+      functionErrors: [...stack.log.errors()],
+      stats: { ...outcome.stats, ...prefixed('injectedUnprocessed', stack.proxy.injected()) },
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+function stackOptions(
+  options: LocalPipelineOptions,
+  catalog: readonly SeriesDefinition[],
+  seed: number,
+): LocalStackOptions {
+  return {
     distDir: options.distDir ?? `${repoRoot}dist/apps`,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.logPath === null
@@ -134,68 +172,46 @@ export async function runLocalPipeline(options: LocalPipelineOptions = {}): Prom
       inflightTimeoutSeconds: 5,
       ...(options.extraEnv ? { extra: options.extraEnv } : {}),
     },
-  });
-  const handle: LocalStackHandle = { ...stack, sourceRequests: () => stack.proxy.sourceRequests() };
-  try {
-    await options.beforeCycles?.(handle);
-    const outcome = await runCycles(stack, catalog, {
-      maxCycles: options.maxCycles ?? 50,
-      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? defaultVisibilitySeconds,
-      concurrency: options.concurrency ?? 2,
-      chaos: { ...options.chaos, seed },
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    await options.afterCycles?.(handle);
-    const state = await summarizeSeries(
-      stack.dynamo,
-      stack.tableName,
-      catalog,
-      todayUtc(),
-      stack.proxy.traffic(),
-    );
-    const metrics = stack.log.metrics();
-    const deadLetters = await stack.deadLetterCount();
-    const finishedAt = new Date();
-    const sum = (key: 'expected' | 'ok' | 'pending' | 'retrying' | 'quarantined') =>
-      state.summaries.reduce((total, series) => total + series[key], 0);
-    return {
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
-      cycles: outcome.cycles,
-      converged: outcome.converged,
-      options: describeOptions(options, seed),
-      series: state.summaries,
-      totals: {
-        expected: sum('expected'),
-        ok: sum('ok'),
-        pending: sum('pending'),
-        retrying: sum('retrying'),
-        quarantined: sum('quarantined'),
-        // Counted on the wire: a crashed host never flushes its EMF metrics, so those undercount under chaos.
-        sourceRequests: state.summaries.reduce((total, series) => total + series.sourceRequests, 0),
-        batchWriteCalls: state.summaries.reduce((total, series) => total + series.batchWriteCalls, 0),
-        itemsWritten: [...stack.proxy.traffic().values()].reduce(
-          (total, series) => total + series.okWrites,
-          0,
-        ),
-        messagesSent: metrics.MessagesSent ?? 0,
-        deadLetters,
-      },
-      quarantine: state.quarantine,
-      interrupted: outcome.interrupted,
-      ...(options.snapshot ? { tableSnapshot: await stack.readAllItems() } : {}),
-      sourceRequestLog: [...stack.proxy.sourceRequests()],
-      deadLetterBodies: await stack.deadLetterBodies(),
-      traffic: Object.fromEntries(stack.proxy.traffic()),
-      metrics: { ...metrics },
-      functionErrors: [...stack.log.errors()],
-      stats: { ...outcome.stats, ...prefixed('injectedUnprocessed', stack.proxy.injected()) },
-    };
-  } finally {
-    await stack.stop();
-  }
+  };
+}
+
+/** The RunSummary at the end of the cycles: one Query per series, the wire counts, the dead-letter queue. */
+async function summarizeRun(
+  stack: LocalStack,
+  catalog: readonly SeriesDefinition[],
+  outcome: CycleOutcome,
+  run: { readonly startedAt: Date; readonly options: Record<string, unknown> },
+): Promise<RunSummary> {
+  const traffic = stack.proxy.traffic();
+  const state = await summarizeSeries(stack.dynamo, stack.tableName, catalog, todayUtc(), traffic);
+  const deadLetters = await stack.deadLetterCount();
+  const finishedAt = new Date();
+  const sum = (
+    key: 'expected' | 'ok' | 'pending' | 'retrying' | 'quarantined' | 'sourceRequests' | 'batchWriteCalls',
+  ) => state.summaries.reduce((total, series) => total + series[key], 0);
+  return {
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - run.startedAt.getTime(),
+    cycles: outcome.cycles,
+    converged: outcome.converged,
+    options: run.options,
+    series: state.summaries,
+    totals: {
+      expected: sum('expected'),
+      ok: sum('ok'),
+      pending: sum('pending'),
+      retrying: sum('retrying'),
+      quarantined: sum('quarantined'),
+      // Counted on the wire: a crashed host never flushes its EMF metrics, so those undercount under chaos.
+      sourceRequests: sum('sourceRequests'),
+      batchWriteCalls: sum('batchWriteCalls'),
+      itemsWritten: [...traffic.values()].reduce((total, series) => total + series.okWrites, 0),
+      messagesSent: stack.log.metrics().MessagesSent ?? 0,
+      deadLetters,
+    },
+    quarantine: state.quarantine,
+  };
 }
 
 /** The catalog of this run: the given or built-in one, filtered by `series`, starts moved to `from`. */
