@@ -21,7 +21,7 @@ interface EmfDirective {
 const keptErrors = 20;
 
 /**
- * Opens (appending) the log file at `path`, or keeps no file when `path` is undefined. Metric lines are
+ * Opens (truncating: one run per file) the log file at `path`, or keeps no file when `path` is undefined. Metric lines are
  * CloudWatch embedded-metric-format JSON: `_aws.CloudWatchMetrics[].Metrics[].Name` names the values that sit
  * at the top level of the same object.
  */
@@ -29,7 +29,7 @@ export function openFunctionLog(path: string | undefined, echo?: (line: string) 
   let file: WriteStream | undefined;
   if (path !== undefined) {
     mkdirSync(dirname(path), { recursive: true });
-    file = createWriteStream(path, { flags: 'a' });
+    file = createWriteStream(path, { flags: 'w' });
   }
   const totals: Record<string, number> = {};
   const errorLines: string[] = [];
