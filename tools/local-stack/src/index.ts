@@ -3,6 +3,21 @@ export type { EmulatorOptions, Emulators } from './emulators.js';
 export { ensureResources } from './resources.js';
 export type { ResourceOptions, LocalResources } from './resources.js';
 export { tableSchema, schemaDifferences } from './tableSchema.js';
-export { LocalStackError, EmulatorStartError, ResourceMismatchError } from './errors.js';
-export { runLocalPipeline } from './runLocalPipeline.js';
-export type { LocalPipelineOptions, LocalPipelineResult, LocalStackHandle } from './runLocalPipeline.js';
+export {
+  LocalStackError,
+  EmulatorStartError,
+  ResourceMismatchError,
+  InvocationError,
+  UsageError,
+} from './errors.js';
+export { runLocalPipeline, selectCatalog } from './runLocalPipeline.js';
+export type {
+  LocalPipelineOptions,
+  LocalPipelineResult,
+  LocalStackHandle,
+  ChaosOptions,
+  FaultRates,
+} from './runLocalPipeline.js';
+export type { RunSummary, SeriesSummary, MonthSummary } from './runSummary.js';
+export type { SourceRequestRecord, SeriesTraffic } from './chaosProxy.js';
+export type { CycleProgress } from './runCycles.js';
