@@ -20,42 +20,22 @@ export interface BenchDynamo {
 
 /**
  * Starts the local stack's emulators in this process (dynalite on loopback) with one SDK client whose
- * every request is counted. Counting happens in the deserialize step, which the SDK's retry loop wraps, so
- * a retried request counts once per attempt, as the service would bill it.
+ * every request is counted. The section's own checks go through a second, uncounted client.
  */
 export async function startBenchDynamo(): Promise<BenchDynamo> {
   const emulators = await startEmulators();
-  const client = new DynamoDBClient({
+  const clientOptions = {
     endpoint: emulators.dynamoEndpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-  });
-  const calls: CallCounts = new Map();
-  let counting = true;
-  let itemsRead = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
-      if (counting) calls.set(name, (calls.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'deserialize', name: 'benchCallCounter' },
-  );
-  // The parsed output exists only outside the deserializer, so items are counted in the initialize step.
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      const count = (result.output as { Count?: unknown } | undefined)?.Count;
-      if (counting && context.commandName === 'QueryCommand' && typeof count === 'number') itemsRead += count;
-      return result;
-    },
-    { step: 'initialize', name: 'benchItemsReadCounter' },
-  );
+  };
+  const client = new DynamoDBClient(clientOptions);
+  const unmetered = new DynamoDBClient(clientOptions);
+  const counters = instrument(client);
   let tables = 0;
   return {
     client,
-    calls,
-    itemsRead: () => itemsRead,
+    ...counters,
     async freshTable(prefix) {
       const tableName = `${prefix}-${++tables}`;
       // Both endpoints are given: without them ensureResources would use the SDK's default, a real account.
@@ -66,35 +46,61 @@ export async function startBenchDynamo(): Promise<BenchDynamo> {
       });
       return tableName;
     },
-    async countItems(tableName, infoType) {
-      counting = false;
-      try {
-        let total = 0;
-        let startKey: Record<string, AttributeValue> | undefined;
-        do {
-          const page = await client.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: '#pk = :pk',
-              ExpressionAttributeNames: { '#pk': tableDefinition.partitionKey },
-              ExpressionAttributeValues: { ':pk': { S: infoType } },
-              Select: 'COUNT',
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          total += page.Count ?? 0;
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
-        return total;
-      } finally {
-        counting = true;
-      }
-    },
+    countItems: (tableName, infoType) => countItems(unmetered, tableName, infoType),
     async stop() {
       client.destroy();
+      unmetered.destroy();
       await emulators.stop();
     },
   };
+}
+
+/**
+ * Counts requests in the deserialize step, which the SDK's retry loop wraps, so a retried request counts
+ * once per attempt, as the service would bill it; and the items Queries return, in the initialize step,
+ * the only one that sees the parsed output.
+ */
+function instrument(client: DynamoDBClient): Pick<BenchDynamo, 'calls' | 'itemsRead'> {
+  const calls: CallCounts = new Map();
+  let itemsRead = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      calls.set(name, (calls.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'deserialize', name: 'benchCallCounter' },
+  );
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const count = (result.output as { Count?: unknown } | undefined)?.Count;
+      if (context.commandName === 'QueryCommand' && typeof count === 'number') itemsRead += count;
+      return result;
+    },
+    { step: 'initialize', name: 'benchItemsReadCounter' },
+  );
+  return { calls, itemsRead: () => itemsRead };
+}
+
+async function countItems(client: DynamoDBClient, tableName: string, infoType: string): Promise<number> {
+  let total = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': tableDefinition.partitionKey },
+        ExpressionAttributeValues: { ':pk': { S: infoType } },
+        Select: 'COUNT',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    total += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return total;
 }
 
 /** Calls of one command name, e.g. `callsOf(counts, 'BatchWriteItem')`. */

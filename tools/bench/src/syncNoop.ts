@@ -90,37 +90,20 @@ async function deployAgainst(workspace: Workspace, deployed: Record<string, stri
   const github = await startFakeGithubOidc(REQUEST_TOKEN, OIDC_JWT);
   const aws = await startFakeAws(OIDC_JWT, deployed);
   try {
-    const report = await syncLambdas(
-      {
-        selection: 'all',
-        functions: [],
-        roleArn: ROLE_ARN,
-        durationSeconds: 900,
-        useDefaultCredentials: false,
-        allowedAccountIds: ['123456789012'],
-        region: 'us-east-1',
-        dryRun: false,
-        publish: false,
-        concurrency: 3,
-        maxAttempts: 3,
-        appsDir: workspace.appsDir,
-        distDir: workspace.distDir,
+    const report = await syncLambdas(syncOptions(workspace), {
+      // Only these variables: nothing from this machine (keys, profiles) can take part.
+      env: {
+        GITHUB_ACTIONS: 'true',
+        GITHUB_RUN_ID: '1',
+        GITHUB_RUN_ATTEMPT: '1',
+        ACTIONS_ID_TOKEN_REQUEST_URL: github.requestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
       },
-      {
-        // Only these variables: nothing from this machine (keys, profiles) can take part.
-        env: {
-          GITHUB_ACTIONS: 'true',
-          GITHUB_RUN_ID: '1',
-          GITHUB_RUN_ATTEMPT: '1',
-          ACTIONS_ID_TOKEN_REQUEST_URL: github.requestUrl,
-          ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
-        },
-        stdout: () => undefined,
-        makeSts: (region) => new STSClient({ region, endpoint: aws.url }),
-        makeLambda: (region, credentials) =>
-          new LambdaClient({ region, endpoint: aws.url, ...(credentials ? { credentials } : {}) }),
-      },
-    );
+      stdout: () => undefined,
+      makeSts: (region) => new STSClient({ region, endpoint: aws.url }),
+      makeLambda: (region, credentials) =>
+        new LambdaClient({ region, endpoint: aws.url, ...(credentials ? { credentials } : {}) }),
+    });
     if (report.exitCode !== 0) throw new Error(`sync-lambdas failed: ${JSON.stringify(report.results)}`);
     const count = (prefix: string) => aws.calls.filter((call) => call.startsWith(prefix)).length;
     return {
@@ -131,4 +114,23 @@ async function deployAgainst(workspace: Workspace, deployed: Record<string, stri
   } finally {
     await Promise.all([github.close(), aws.close()]);
   }
+}
+
+/** The options of `sync-lambdas --all --role-arn ... --allowed-account-ids ...` in CI. */
+function syncOptions(workspace: Workspace): Parameters<typeof syncLambdas>[0] {
+  return {
+    selection: 'all',
+    functions: [],
+    roleArn: ROLE_ARN,
+    durationSeconds: 900,
+    useDefaultCredentials: false,
+    allowedAccountIds: ['123456789012'],
+    region: 'us-east-1',
+    dryRun: false,
+    publish: false,
+    concurrency: 3,
+    maxAttempts: 3,
+    appsDir: workspace.appsDir,
+    distDir: workspace.distDir,
+  };
 }
