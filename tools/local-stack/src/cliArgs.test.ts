@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCli } from './cliArgs.js';
 import { UsageError } from './errors.js';
 
-const cwd = '/work';
+const cwd = '/home/user/gapless';
 
 describe('parseCli', () => {
   it('runs by default with the documented defaults', () => {
@@ -13,7 +13,7 @@ describe('parseCli', () => {
       options: {
         quiet: false,
         json: false,
-        reportPath: '/work/.local-stack/report.html',
+        reportPath: '/home/user/gapless/.local-stack/report.html',
         pipeline: { source: 'simulated', maxCycles: 50, seed: 42, concurrency: 2, logLevel: 'WARN' },
       },
     });
@@ -45,7 +45,7 @@ describe('parseCli', () => {
         pipeline: {
           series: ['CURRENCY#USD', 'FUEL#DIESEL'],
           from: '2024-01-02',
-          dataDir: '/work/data',
+          dataDir: '/home/user/gapless/data',
           maxCycles: 5,
           logLevel: 'DEBUG',
           faults: { error: 0.06, timeout: 0.06, throttle: 0.06, null: 0.06, malformed: 0.06 },
