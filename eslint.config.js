@@ -5,7 +5,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/cdk.out/**', '**/coverage/**', '**/tmp/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.nx/**',
+      '**/cdk.out/**',
+      '**/coverage/**',
+      '**/tmp/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
