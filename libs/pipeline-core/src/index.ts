@@ -72,6 +72,8 @@ export type { SeriesItem } from './item.js';
 export { shardOf, fnv1a32, itemKey, shardKey, allShardKeys, ShardPrefix } from './shard.js';
 export { valueProblem } from './dataQuality.js';
 export { mapConcurrently } from './concurrency.js';
+export { seededRandom } from './seededRandom.js';
+export type { Random } from './seededRandom.js';
 
 // Table and queue definitions (shared with the local stack and the infrastructure code)
 export { tableDefinition } from './tableDefinition.js';

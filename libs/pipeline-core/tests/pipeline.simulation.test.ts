@@ -7,6 +7,7 @@ import { InvalidMessageError, StoreError } from '../src/errors.js';
 import { runRecheck, type RecheckDeps } from '../src/recheck.js';
 import { scrapeRecord, type ScrapeDeps } from '../src/scrape.js';
 import type { SeriesDefinition } from '../src/series.js';
+import { seededRandom } from '../src/seededRandom.js';
 import { silentTelemetry } from '../src/telemetry.js';
 import { makeSeries, RecordingQueue, ScriptedSource, sourceDown, sourceValue } from './support/fakes.js';
 import { MemorySeriesStore } from './support/memoryStore.js';
@@ -59,18 +60,6 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   rerunClustering: rate(0.3),
 });
 
-/** mulberry32: a tiny seeded generator, so a scenario replays exactly from its seed. */
-function randomFrom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface Delivery {
   readonly body: string;
   readonly receiveCount: number;
@@ -100,7 +89,7 @@ function scriptSource(
 
 /** The world of one scenario: the clock, the table, the queue, the source and the counters. */
 function makeWorld(s: Scenario) {
-  const random = randomFrom(s.seed);
+  const random = seededRandom(s.seed);
   const clock = { now: new Date('2024-02-01T10:00:00.000Z') };
   const store = new MemorySeriesStore();
   const queue = new RecordingQueue();

@@ -1,15 +1,15 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   createDynamoSeriesStore,
+  type GoodValue,
   okItem,
   parseIsoDate,
+  seededRandom,
   toAttributeMap,
-  type GoodValue,
 } from '@gapless/pipeline-core';
 import { callsOf, startBenchDynamo, type BenchDynamo } from './benchDynamo.js';
 import { round, verdict } from './figures.js';
 import { median } from './median.js';
-import { seededRandom } from './seededRandom.js';
 import type { SectionResult } from './section.js';
 
 const ITEMS = 4000;

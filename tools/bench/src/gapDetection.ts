@@ -1,15 +1,15 @@
 import {
-  CalendarId,
+  type Calendar,
   calendarFor,
+  CalendarId,
+  type Day,
   findGaps,
   formatIsoDate,
   parseIsoDate,
-  type Calendar,
-  type Day,
+  seededRandom,
 } from '@gapless/pipeline-core';
 import { median } from './median.js';
 import { holidayIsoSet, naiveGaps } from './naiveGaps.js';
-import { seededRandom } from './seededRandom.js';
 import type { SectionResult, SectionRow } from './section.js';
 
 const SERIES = 1000;
