@@ -61,11 +61,14 @@ export async function scrapeRecord(
   const last = message.days[message.days.length - 1] as Day;
 
   if (!mayAttempt(attempt, deps.maxRetries)) return quarantineAll(deps, message, attempt);
+  // The mark comes before the claim: a claim of attempt k then always means the dates carry retry_count k,
+  // so a delivery that dies between claiming and marking cannot leave the dates to be claimed at k again
+  // in another stream (which would spend more than 1 + MAX_RETRIES asks).
+  if (record.receiveCount > 1) await markRedelivery(deps, series.infoType, message.days, attempt);
   if (!(await deps.store.claimAttempt(series.infoType, first, last, attempt))) {
     deps.telemetry.logger.info('duplicate delivery: attempt already claimed', logKeys(message, attempt));
     return { kind: 'duplicate' };
   }
-  if (record.receiveCount > 1) await markRedelivery(deps, series.infoType, message.days, attempt);
 
   const fetched = await download(deps, series, first, last, deadline);
   const byDay = new Map<Day, number | null>();

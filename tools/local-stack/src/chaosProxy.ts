@@ -2,6 +2,7 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { loopbackHost } from './emulators.js';
+import { appliedWrites } from './appliedWrites.js';
 import { seededRandom } from './seededRandom.js';
 
 type Json = Record<string, unknown>;
@@ -34,8 +35,23 @@ export interface SeriesTraffic {
   sourceRequests: number;
 }
 
+/** One write to a series item that DynamoDB applied, in the order the proxy saw the answers. */
+export interface ItemWriteRecord {
+  readonly infoType: string;
+  readonly date: string;
+  readonly operation: 'BatchWriteItem' | 'PutItem' | 'UpdateItem';
+  /** The status written; undefined when an update leaves it alone. */
+  readonly status?: string;
+  /** The value written: a number, null (NULL), or undefined when the write does not set it. */
+  readonly value?: number | null;
+  /** The retry_count written, when the write sets it. */
+  readonly retryCount?: number;
+}
+
 export interface ChaosProxy {
   readonly endpoint: string;
+  /** Every applied write to a series item (end-to-end tests check that no OK value is overwritten). */
+  writeLog(): readonly ItemWriteRecord[];
   traffic(): ReadonlyMap<string, Readonly<SeriesTraffic>>;
   sourceRequests(): readonly SourceRequestRecord[];
   /** BatchWriteItem calls that were cut short, and the items handed back as unprocessed. */
@@ -58,6 +74,7 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
   const rate = options.unprocessedRate ?? 0;
   const traffic = new Map<string, SeriesTraffic>();
   const claims: SourceRequestRecord[] = [];
+  const writes: ItemWriteRecord[] = [];
   const injected = { batchWrites: 0, items: 0 };
 
   const forward = (req: IncomingMessage, body: Buffer) =>
@@ -85,7 +102,10 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
     const sent = plan ? Buffer.from(JSON.stringify(plan.forwarded)) : body;
     const answer = plan && plan.count === 0 ? emptyBatchAnswer() : await forward(req, sent);
     if (answer.status === 200 && input) {
-      observe(operation, plan ? plan.forwarded : input, parseJson(answer.body), traffic, claims);
+      const forwarded = plan ? plan.forwarded : input;
+      const output = parseJson(answer.body);
+      observe(operation, forwarded, output, traffic, claims);
+      writes.push(...appliedWrites(operation, forwarded, output));
     }
     let payload = answer.body;
     if (plan && answer.status === 200) {
@@ -117,6 +137,7 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
     endpoint: `http://${loopbackHost}:${port}`,
     traffic: () => traffic,
     sourceRequests: () => [...claims],
+    writeLog: () => [...writes],
     injected: () => ({ ...injected }),
     stop: () =>
       (stopping ??= new Promise<void>((resolve) => {

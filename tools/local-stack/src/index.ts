@@ -19,5 +19,6 @@ export type {
   FaultRates,
 } from './runLocalPipeline.js';
 export type { RunSummary, SeriesSummary, MonthSummary } from './runSummary.js';
-export type { SourceRequestRecord, SeriesTraffic } from './chaosProxy.js';
+export type { SourceRequestRecord, SeriesTraffic, ItemWriteRecord } from './chaosProxy.js';
+export type { DeliveryLog } from './sqsPoller.js';
 export type { CycleProgress } from './runCycles.js';

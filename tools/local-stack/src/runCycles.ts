@@ -2,7 +2,7 @@ import { todayUtc, type SeriesDefinition } from '@gapless/pipeline-core';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LocalStack } from './localStack.js';
 import { earliestRetryDue } from './retryIndex.js';
-import { createSqsPoller, type PollerChaos } from './sqsPoller.js';
+import { createSqsPoller, type DeliveryLog, type PollerChaos } from './sqsPoller.js';
 import { summarizeSeries } from './summarize.js';
 import { queueDefinition } from '@gapless/pipeline-core';
 
@@ -29,6 +29,7 @@ export interface CycleOutcome {
   readonly converged: boolean;
   readonly interrupted: boolean;
   readonly stats: Record<string, number>;
+  readonly deliveries: DeliveryLog;
 }
 
 /** How long a stop waits for invocations already running before the hosts are ended anyway. */
@@ -107,6 +108,7 @@ export async function runCycles(
     cycles: cycle,
     converged,
     interrupted: signal?.aborted === true,
+    deliveries: poller.deliveries(),
     stats: {
       ...poller.stats(),
       scraperColdStarts: runner.coldStarts,

@@ -7,11 +7,12 @@ import {
   type SeriesDefinition,
 } from '@gapless/pipeline-core';
 import { fileURLToPath } from 'node:url';
-import type { SeriesTraffic, SourceRequestRecord } from './chaosProxy.js';
+import type { ItemWriteRecord, SeriesTraffic, SourceRequestRecord } from './chaosProxy.js';
 import { UsageError } from './errors.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from './localStack.js';
 import { runCycles, type CycleOutcome, type CycleProgress } from './runCycles.js';
 import type { RunSummary } from './runSummary.js';
+import type { DeliveryLog } from './sqsPoller.js';
 import { summarizeSeries } from './summarize.js';
 import type { PlainItem } from './tableReader.js';
 
@@ -91,6 +92,10 @@ export type LocalPipelineResult = RunSummary & {
   sourceRequestLog: SourceRequestRecord[];
   /** The dead-letter queue's bodies at the end. */
   deadLetterBodies: string[];
+  /** Every applied write to a series item, in order (to check that no OK value was overwritten). */
+  writeLog: ItemWriteRecord[];
+  /** Injected duplicate copies and the records of invocations that failed as a whole. */
+  deliveries: DeliveryLog;
   /** Writes and requests per series, as they went over the wire. */
   traffic: Record<string, SeriesTraffic>;
   /** The last ERROR lines the functions logged (`function: message`); the log file has them all. */
@@ -136,6 +141,8 @@ export async function runLocalPipeline(options: LocalPipelineOptions = {}): Prom
       ...(options.snapshot ? { tableSnapshot: await stack.readAllItems() } : {}),
       sourceRequestLog: [...stack.proxy.sourceRequests()],
       deadLetterBodies: await stack.deadLetterBodies(),
+      writeLog: [...stack.proxy.writeLog()],
+      deliveries: outcome.deliveries,
       traffic: Object.fromEntries(stack.proxy.traffic()),
       metrics: { ...stack.log.metrics() },
       functionErrors: [...stack.log.errors()],

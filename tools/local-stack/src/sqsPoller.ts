@@ -48,6 +48,14 @@ export interface PollerStats {
   readonly crashesInjected: number;
 }
 
+/** What the mapping did to bodies, so a test can tell which messages had to reach the dead-letter queue. */
+export interface DeliveryLog {
+  /** Bodies of the injected second copies, one entry per copy. */
+  readonly duplicated: readonly string[];
+  /** Every record of an invocation that failed as a whole (crash, timeout), with its receive count. */
+  readonly failed: readonly { readonly body: string; readonly receiveCount: number }[];
+}
+
 /** Lambda's SQS event source mapping, for one queue and one function. */
 export interface SqsPoller {
   /**
@@ -57,6 +65,7 @@ export interface SqsPoller {
    */
   drain(signal?: AbortSignal): Promise<void>;
   stats(): PollerStats;
+  deliveries(): DeliveryLog;
   /** Messages visible and in flight, as SQS reports them. */
   depth(): Promise<{ visible: number; inFlight: number }>;
 }
@@ -80,6 +89,8 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
     duplicatesInjected: 0,
     crashesInjected: 0,
   };
+  const duplicated: string[] = [];
+  const failedRecords: { body: string; receiveCount: number }[] = [];
 
   const depth = async () => {
     const { Attributes: a = {} } = await options.sqs.send(
@@ -113,6 +124,12 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
     } catch {
       // A failed invocation deletes nothing: every record comes back after the visibility timeout.
       counts.failedInvocations += 1;
+      for (const record of event.Records) {
+        failedRecords.push({
+          body: record.body,
+          receiveCount: Number(record.attributes.ApproximateReceiveCount),
+        });
+      }
       return;
     } finally {
       clearInterval(heartbeat);
@@ -129,6 +146,7 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
     for (const message of messages) {
       if (message.Attributes?.ApproximateReceiveCount !== '1' || duplicateDraw() >= rate) continue;
       counts.duplicatesInjected += 1;
+      duplicated.push(message.Body ?? '');
       await options.sqs.send(
         new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: message.Body ?? '' }),
       );
@@ -207,6 +225,7 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
       await Promise.all(Array.from({ length: options.concurrency }, () => worker(signal)));
     },
     stats: () => ({ ...counts }),
+    deliveries: () => ({ duplicated: [...duplicated], failed: [...failedRecords] }),
     depth,
   };
 }

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLocalPipeline, selectCatalog, type LocalPipelineResult } from '../../src/runLocalPipeline.js';
+import { startBcbTestServer, type BcbTestServer } from './bcbTestServer.js';
+import { expectedKeys, itemsByKey, keyOf } from './e2eSupport.js';
+
+// From January on: ~225 business days, and at five PTAX bulletins a day more than one page of 1000 rows.
+const from = '2026-01-02';
+const catalogJson = [
+  { info_type: 'CURRENCY#USD', source: 'bcb-sgs', code: 1, calendar: 'BR-business', start: from },
+  {
+    info_type: 'CURRENCY#GBP',
+    source: 'bcb-ptax',
+    currency: 'GBP',
+    side: 'sell',
+    calendar: 'BR-business',
+    start: from,
+  },
+];
+const catalog = selectCatalog({ catalog: catalogJson });
+
+describe('the real BCB adapters, end to end, against a local server that answers like BCB', () => {
+  let server: BcbTestServer;
+  let result: LocalPipelineResult;
+
+  beforeAll(async () => {
+    server = await startBcbTestServer();
+    result = await runLocalPipeline({
+      source: 'live',
+      catalog: catalogJson,
+      extraEnv: { BCB_SGS_BASE_URL: server.sgsBaseUrl, BCB_PTAX_BASE_URL: server.ptaxBaseUrl },
+      logPath: null,
+      snapshot: true,
+    });
+  }, 60_000);
+  afterAll(() => server.stop());
+
+  it('converges with every expected date OK and nothing in the dead-letter queue', () => {
+    expect(result.converged).toBe(true);
+    expect(result.totals.expected).toBeGreaterThan(200);
+    expect(result.totals.ok).toBe(result.totals.expected);
+    expect(result.deadLetterBodies).toEqual([]);
+  });
+
+  it("stores SGS's value and PTAX's closing sell quote for every expected date", () => {
+    const items = itemsByKey(result.tableSnapshot);
+    for (const { series, day } of expectedKeys(catalog)) {
+      const item = items.get(keyOf(series.infoType, day));
+      const expected =
+        series.source === 'bcb-sgs'
+          ? server.sgsValue(series.code as number, day)
+          : server.ptaxClose(series.currency as string, day);
+      expect(item, keyOf(series.infoType, day)).toMatchObject({
+        status: 'OK',
+        value: expected,
+        source: series.source,
+      });
+    }
+  });
+
+  it('made one SGS request for its stream and paged PTAX with $top/$skip', () => {
+    const sgs = server.requests.filter((request) => request.api === 'sgs');
+    const ptax = server.requests.filter((request) => request.api === 'ptax');
+    expect(sgs).toHaveLength(1);
+    expect(sgs[0]?.url).toContain('/bcdata.sgs.1/dados?formato=json&dataInicial=02/01/2026&dataFinal=');
+    expect(ptax.map((request) => new URL(request.url, 'http://x').searchParams.get('$skip'))).toEqual([
+      '0',
+      '1000',
+    ]);
+    expect(ptax[0]?.url).toContain('@moeda=%27GBP%27');
+    expect(result.sourceRequestLog.map((request) => request.infoType).sort()).toEqual([
+      'CURRENCY#GBP',
+      'CURRENCY#USD',
+    ]);
+  });
+});
