@@ -5,7 +5,7 @@ import { findGaps } from './gaps.js';
 import type { SeriesDefinition } from './series.js';
 import type { SeriesStore } from './seriesStore.js';
 import { toStreams } from './streams.js';
-import type { Telemetry } from './telemetry.js';
+import { MetricName, type Telemetry } from './telemetry.js';
 import type { WorkQueue } from './workQueue.js';
 
 /** `routine` reads from each series' watermark on; `audit` re-reads every series from its start. */
@@ -71,7 +71,7 @@ async function clusterSeries(
   const calendar = calendarFor(series.calendar);
   const present = await store.presentDays(series.infoType, from);
   const gaps = findGaps(calendar, from, end, present);
-  telemetry.metrics.addMetric('GapsFound', 'Count', gaps.length);
+  telemetry.metrics.addMetric(MetricName.GapsFound, 'Count', gaps.length);
 
   // Placeholders first: once a date has an item it is no longer a gap, so a second run enqueues nothing,
   // and a message that is lost leaves a PENDING item that retry_recheck will find.
@@ -88,7 +88,7 @@ async function clusterSeries(
     encodeMessage({ partitionKey: series.infoType, days, reason: 'gap', attempt: 0 }),
   );
   const sent = bodies.length > 0 ? await deps.queue.sendBodies(bodies) : { sent: 0, calls: 0, failed: [] };
-  telemetry.metrics.addMetric('MessagesSent', 'Count', sent.sent);
+  telemetry.metrics.addMetric(MetricName.MessagesSent, 'Count', sent.sent);
   for (const failure of sent.failed) {
     // The dates keep their PENDING placeholders, so retry_recheck re-enqueues them once they are due.
     telemetry.logger.warn('message not sent; its dates stay PENDING for retry_recheck', {

@@ -4,31 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 /** CloudWatch namespace of every metric the pipeline emits. */
 export const metricsNamespace = 'Gapless';
 
-/**
- * The pipeline's metric names (all counts). Dashboards and alarms refer to these strings, so they are
- * contracts: rename one and the alarm watching it goes silent.
- */
-export const MetricName = {
-  /** Expected dates with no item, found by data_clustering. */
-  GapsFound: 'GapsFound',
-  /** Work-queue messages accepted by SQS. */
-  MessagesSent: 'MessagesSent',
-  /** Requests made to a data source. */
-  SourceRequests: 'SourceRequests',
-  /** Items written to the table. */
-  ItemsWritten: 'ItemsWritten',
-  /** BatchWriteItem calls, retries included. */
-  BatchWriteCalls: 'BatchWriteCalls',
-  /** BatchWriteItem retries caused by `UnprocessedItems`. */
-  UnprocessedRetries: 'UnprocessedRetries',
-  /** Dates re-enqueued by retry_recheck. */
-  RetriesEnqueued: 'RetriesEnqueued',
-  /** Dates that used their retry budget and became QUARANTINED. */
-  Quarantined: 'Quarantined',
-  /** Message bodies that can never be processed (they end in the dead-letter queue). */
-  PoisonMessages: 'PoisonMessages',
-} as const;
-export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+export { MetricName } from './telemetry.js';
 
 /** The logger and metrics of one Lambda function. */
 export interface Observability {

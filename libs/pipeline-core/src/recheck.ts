@@ -6,7 +6,7 @@ import { decideDueItem } from './retryPolicy.js';
 import type { SeriesDefinition } from './series.js';
 import type { DueItem, SeriesStore } from './seriesStore.js';
 import { toStreams } from './streams.js';
-import type { Telemetry } from './telemetry.js';
+import { MetricName, type Telemetry } from './telemetry.js';
 import type { WorkQueue } from './workQueue.js';
 
 export interface RecheckDeps {
@@ -83,8 +83,8 @@ export async function runRecheck(deps: RecheckDeps): Promise<RecheckReport> {
     reenqueued += sent.dates;
     messages += sent.messages;
   }
-  deps.telemetry.metrics.addMetric('RetriesEnqueued', 'Count', reenqueued);
-  deps.telemetry.metrics.addMetric('Quarantined', 'Count', quarantined);
+  deps.telemetry.metrics.addMetric(MetricName.RetriesEnqueued, 'Count', reenqueued);
+  deps.telemetry.metrics.addMetric(MetricName.Quarantined, 'Count', quarantined);
   const report = { due: due.length, reenqueued, quarantined, messages, skipped };
   deps.telemetry.logger.info('recheck finished', { ...report });
   return report;
@@ -105,7 +105,7 @@ async function enqueueRetries(
     encodeMessage({ partitionKey: series.infoType, days: stream, reason: 'retry', attempt }),
   );
   const result = await deps.queue.sendBodies(bodies);
-  deps.telemetry.metrics.addMetric('MessagesSent', 'Count', result.sent);
+  deps.telemetry.metrics.addMetric(MetricName.MessagesSent, 'Count', result.sent);
   let failedDates = 0;
   for (const failure of result.failed) {
     failedDates += (JSON.parse(failure.body) as { dates_to_download: unknown[] }).dates_to_download.length;

@@ -8,7 +8,7 @@ import { effectiveAttempt, mayAttempt } from './retryPolicy.js';
 import type { SeriesDefinition, SourceId } from './series.js';
 import type { FailureRecord, GoodValue, SeriesStore } from './seriesStore.js';
 import type { Observation, SeriesSource } from './source.js';
-import type { Telemetry } from './telemetry.js';
+import { MetricName, type Telemetry } from './telemetry.js';
 
 /** Conditional single-item writes in flight at once (failures, quarantines). */
 const WRITE_CONCURRENCY = 8;
@@ -84,9 +84,9 @@ export async function scrapeRecord(
   }
 
   const outcome = await deps.store.writeValues(series.infoType, series.source, good);
-  deps.telemetry.metrics.addMetric('ItemsWritten', 'Count', good.length - outcome.unwritten.length);
-  deps.telemetry.metrics.addMetric('BatchWriteCalls', 'Count', outcome.calls);
-  deps.telemetry.metrics.addMetric('UnprocessedRetries', 'Count', outcome.unprocessedRetries);
+  deps.telemetry.metrics.addMetric(MetricName.ItemsWritten, 'Count', good.length - outcome.unwritten.length);
+  deps.telemetry.metrics.addMetric(MetricName.BatchWriteCalls, 'Count', outcome.calls);
+  deps.telemetry.metrics.addMetric(MetricName.UnprocessedRetries, 'Count', outcome.unprocessedRetries);
   for (const day of outcome.unwritten) failures.set(day, 'DynamoDB left the write unprocessed after retries');
 
   await recordFailures(deps, series.infoType, failures, attempt);
@@ -108,7 +108,7 @@ async function download(
   last: Day,
   deadline: number,
 ): Promise<Observation[] | string> {
-  deps.telemetry.metrics.addMetric('SourceRequests', 'Count', 1);
+  deps.telemetry.metrics.addMetric(MetricName.SourceRequests, 'Count', 1);
   try {
     return await deps.sourceFor(series.source).fetchRange(series, first, last, { deadline });
   } catch (error) {
@@ -168,7 +168,7 @@ async function quarantineAll(
     deps.store.quarantine(message.partitionKey, day, reason, deps.maxRetries),
   );
   const quarantined = done.filter(Boolean).length;
-  deps.telemetry.metrics.addMetric('Quarantined', 'Count', quarantined);
+  deps.telemetry.metrics.addMetric(MetricName.Quarantined, 'Count', quarantined);
   deps.telemetry.logger.warn('attempt budget spent; dates quarantined', {
     ...logKeys(message, attempt),
     quarantined,

@@ -6,8 +6,8 @@ import type { Env } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { SourceId, type SeriesDefinition } from '../series.js';
 import type { SeriesSource } from '../source.js';
-import { buildFunctionParts, type RuntimeOverrides } from './functionParts.js';
-import { buildRuntimeParts, windowOf } from './runtimeParts.js';
+import { createSources } from '../sources/sourceFor.js';
+import { buildFunctionParts, simulatesAllSources, type RuntimeOverrides } from './functionParts.js';
 import { buildSenderParts } from './senderParts.js';
 
 const env = (extra: Env = {}): Env => ({
@@ -44,11 +44,13 @@ describe('buildSenderParts', () => {
 
     // Act
     const sender = buildSenderParts('data_clustering', { env: variables, overrides });
-    const full = buildRuntimeParts('data_clustering', { requireQueue: true, env: variables, overrides });
+    // The sources as the scraper builds them.
+    const { config } = buildFunctionParts('scraper', { requireQueue: false, env: variables, overrides });
+    const built = createSources(config, { ...sources, simulateAll: simulatesAllSources(config, overrides) });
 
     // Assess
     for (const series of allSeries) {
-      expect(sender.maxWindowDays(series)).toBe(windowOf(full.sources)(series));
+      expect(sender.maxWindowDays(series)).toBe(built(series.source).maxWindowDays(series));
     }
   });
 
