@@ -20,7 +20,7 @@ export interface SenderParts extends FunctionParts {
  * Builds a sending function's parts once, at init: the common parts, the work queue (`QUEUE_URL` is
  * required) and each series' source window. The windows come from `sourceWindows.ts`, not from built
  * sources, so these functions never bundle the HTTP adapters; they answer exactly what the sources
- * `buildRuntimeParts` builds would answer, ready-made sources of the overrides included.
+ * the scraper builds (`createSources`) would answer, ready-made sources of the overrides included.
  */
 export function buildSenderParts(
   serviceName: string,
