@@ -9,7 +9,7 @@ import {
 } from '@gapless/pipeline-core';
 import { callsOf, startBenchDynamo, type BenchDynamo } from './benchDynamo.js';
 import { round, verdict } from './figures.js';
-import { median } from './median.js';
+import { median } from './stats.js';
 import type { SectionResult } from './section.js';
 
 const ITEMS = 4000;

@@ -8,7 +8,7 @@ import {
   parseIsoDate,
   seededRandom,
 } from '@gapless/pipeline-core';
-import { median } from './median.js';
+import { median } from './stats.js';
 import { holidayIsoSet, naiveGaps } from './naiveGaps.js';
 import type { SectionResult, SectionRow } from './section.js';
 
