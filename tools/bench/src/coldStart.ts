@@ -1,15 +1,7 @@
 import { execFile } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -17,11 +9,11 @@ import { unzipSync } from 'fflate';
 import { bundleLambda, lambdaBuildOptions } from '@gapless/nx-plugin/bundleLambda';
 import { bundleImports, sdkAndPowertoolsEntry, sdkOnlyEntry } from './coldStartBaselines.js';
 import { round, verdict } from './figures.js';
+import { lambdaApps, workspaceRoot } from './lambdaApps.js';
 import { median, quantile } from './stats.js';
 import type { SectionResult, SectionRow } from './section.js';
 
 const run = promisify(execFile);
-const workspaceRoot = resolve(import.meta.dirname, '..', '..', '..');
 /** Where the baselines resolve their packages from: where the functions' code resolves them. */
 const baselineResolveDir = join(workspaceRoot, 'libs', 'pipeline-core');
 
@@ -79,14 +71,6 @@ interface Contender {
 type Variant = 'bundle' | 'sdkOnly' | 'sdkAndPowertools';
 const variants: readonly Variant[] = ['bundle', 'sdkOnly', 'sdkAndPowertools'];
 
-/** Every function: each directory under `apps/` with `src/index.ts`, as the Nx plugin finds them. */
-function functionNames(): string[] {
-  const apps = join(workspaceRoot, 'apps');
-  return readdirSync(apps)
-    .filter((name) => existsSync(join(apps, name, 'src', 'index.ts')))
-    .sort();
-}
-
 /**
  * Builds each function's zip exactly as `nx build` does, and two comparison bundles with the same esbuild
  * options: only the SDK clients and commands the function's bundle holds, and those plus the Powertools
@@ -99,7 +83,7 @@ export async function coldStart(runs = RUNS): Promise<ColdStartFigures> {
   const scratch = mkdtempSync(join(tmpdir(), 'gapless-cold-start-'));
   try {
     const contenders: Contender[] = [];
-    for (const name of functionNames()) contenders.push(await prepare(name, scratch));
+    for (const name of lambdaApps()) contenders.push(await prepare(name, scratch));
     const times = await measureInterleaved(contenders, runs);
     return figures(contenders, times, runs);
   } finally {
@@ -116,10 +100,7 @@ async function prepare(name: string, scratch: string): Promise<Contender> {
   writeFileSync(bundlePath, unzipSync(readFileSync(bundle.zipPath))['index.mjs'] as Uint8Array);
 
   const options = lambdaBuildOptions(appDir);
-  // The output's inputs, not the metafile's: those list every file parsed, tree-shaken away or not.
-  const output = Object.values((await build(options)).metafile?.outputs ?? {})[0];
-  const held = Object.entries(output?.inputs ?? {}).filter(([, input]) => input.bytesInOutput > 0);
-  const imports = bundleImports(held.map(([path]) => path));
+  const imports = bundleImports(bundle.inputs.keys());
   const buildEntry = async (contents: string, dir: string): Promise<{ path: string; bytes: number }> => {
     const path = join(scratch, dir, 'index.mjs');
     const result = await build({

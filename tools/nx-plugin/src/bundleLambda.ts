@@ -12,6 +12,8 @@ export interface LambdaBundle {
   readonly bytes: number;
   /** Base64 sha256 of the zip, comparable with Lambda's `CodeSha256`. */
   readonly sha256: string;
+  /** The files the bundle holds code of (workspace-relative), each with its minified bytes in it. */
+  readonly inputs: ReadonlyMap<string, number>;
 }
 
 /** The file inside the zip; the Lambda handler string is therefore `index.handler`. */
@@ -52,7 +54,7 @@ export function lambdaBuildOptions(appDir: string): BuildOptions {
   };
 }
 
-async function bundleSource(appDir: string): Promise<Uint8Array> {
+async function bundleSource(appDir: string): Promise<{ contents: Uint8Array; inputs: Map<string, number> }> {
   const options = lambdaBuildOptions(appDir);
   const result = await build(options);
   const [output] = result.outputFiles ?? [];
@@ -60,13 +62,19 @@ async function bundleSource(appDir: string): Promise<Uint8Array> {
     throw new Error(`esbuild produced no output for ${appDir}`);
   }
   const outputKey = relative(options.absWorkingDir as string, options.outfile as string);
-  const exported = result.metafile?.outputs[outputKey]?.exports ?? [];
+  const meta = result.metafile?.outputs[outputKey];
+  const exported = meta?.exports ?? [];
   if (!exported.includes('handler')) {
     throw new Error(
       `${appDir}/src/index.ts must export "handler" (it exports: ${exported.join(', ') || 'nothing'})`,
     );
   }
-  return output.contents;
+  // The output's inputs, not the metafile's: those list every file parsed, tree-shaken away or not.
+  const inputs = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(meta?.inputs ?? {})) {
+    if (bytesInOutput > 0) inputs.set(path, bytesInOutput);
+  }
+  return { contents: output.contents, inputs };
 }
 
 /**
@@ -75,11 +83,11 @@ async function bundleSource(appDir: string): Promise<Uint8Array> {
  * `outDir` is emptied first so nothing stale is left next to the zip.
  */
 export async function bundleLambda(appDir: string, outDir: string): Promise<LambdaBundle> {
-  const source = await bundleSource(appDir);
-  const zip = reproducibleZip({ [bundleFileName]: source });
+  const { contents, inputs } = await bundleSource(appDir);
+  const zip = reproducibleZip({ [bundleFileName]: contents });
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const zipPath = join(outDir, `${basename(resolve(appDir))}.zip`);
   writeFileSync(zipPath, zip);
-  return { zipPath, bytes: zip.byteLength, sha256: codeSha256(zip) };
+  return { zipPath, bytes: zip.byteLength, sha256: codeSha256(zip), inputs };
 }

@@ -129,6 +129,10 @@ describe('a directory under apps/ is a Lambda', () => {
     // Assess
     expect(Object.keys(unzipSync(readFileSync(bundle.zipPath)))).toEqual(['index.mjs']);
     expect(bundle.bytes).toBeLessThan(200 * 1024);
+    // The files whose code the bundle holds, each with its bytes: the app's entry and the library it calls.
+    expect(bundle.inputs.get(`apps/${name}/src/index.ts`)).toBeGreaterThan(0);
+    expect([...bundle.inputs.keys()].some((path) => path.includes('node_modules/date-holidays/'))).toBe(true);
+    expect([...bundle.inputs.values()].every((bytes) => bytes > 0)).toBe(true);
     // The bundle carries only Brazil's slice of date-holidays; it must still give the library's answers.
     expect(invokeInFreshNode(bundle.zipPath)).toEqual({
       next: '2025-01-01',
