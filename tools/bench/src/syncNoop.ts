@@ -1,20 +1,20 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
 import { syncLambdas } from '@gapless/sync-lambdas';
+import { parseOptions, type SyncOptions } from '@gapless/sync-lambdas/options';
 import { codeSha256, startFakeAws, startFakeGithubOidc } from '@gapless/sync-lambdas/testing';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { verdict } from './figures.js';
+import { lambdaApps, workspaceRoot } from './lambdaApps.js';
 import type { SectionResult } from './section.js';
 
-const FUNCTIONS = ['data_clustering', 'scraper', 'retry_recheck'] as const;
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/gapless-deploy';
 const REQUEST_TOKEN = 'bench-runner-request-token';
 const OIDC_JWT = 'eyJhbGciOiJSUzI1NiJ9.bench-oidc-payload.bench-signature';
-const repoDist = fileURLToPath(new URL('../../../dist/apps/', import.meta.url));
+const repoDist = join(workspaceRoot, 'dist', 'apps');
 const TARGET = 0;
 
 /** One deploy run against the fakes: what each function became and the Lambda calls made. */
@@ -32,7 +32,7 @@ interface DeployRun {
 export async function syncNoop(): Promise<SectionResult> {
   const workspace = await makeWorkspace();
   try {
-    const shas = Object.fromEntries(FUNCTIONS.map((name) => [name, workspace.shas.get(name)!]));
+    const shas = Object.fromEntries(workspace.shas);
     const noop = await deployAgainst(workspace, shas);
     const control = await deployAgainst(workspace, { ...shas, scraper: 'an-older-sha' });
     if (control.updateCalls !== 1) {
@@ -40,7 +40,7 @@ export async function syncNoop(): Promise<SectionResult> {
     }
     const met = noop.updateCalls === TARGET;
     return {
-      title: `sync no-op: sync-lambdas --all, ${FUNCTIONS.length} functions, every sha256 already deployed`,
+      title: `sync no-op: sync-lambdas --all, ${workspace.shas.size} functions, every sha256 already deployed`,
       rows: [
         ['zips', workspace.realZips ? 'the built ones (dist/apps)' : 'stand-ins (dist/apps not built)'],
         ['outcomes', noop.outcomes.join(', ')],
@@ -50,7 +50,7 @@ export async function syncNoop(): Promise<SectionResult> {
       ],
       figures: {
         noop_update_calls: noop.updateCalls,
-        functions: FUNCTIONS.length,
+        functions: workspace.shas.size,
         control_update_calls: control.updateCalls,
         targets: { noop_update_calls: TARGET },
         met: { noop_update_calls: met },
@@ -69,12 +69,13 @@ interface Workspace {
   readonly realZips: boolean;
 }
 
-/** A temporary workspace with the three app directories and their zips (the built ones when present). */
+/** A temporary workspace with every function's app directory and zip (the built ones when present). */
 async function makeWorkspace(): Promise<Workspace> {
   const root = await mkdtemp(join(tmpdir(), 'bench-sync-'));
-  const realZips = FUNCTIONS.every((name) => existsSync(join(repoDist, name, `${name}.zip`)));
+  const functions = lambdaApps();
+  const realZips = functions.every((name) => existsSync(join(repoDist, name, `${name}.zip`)));
   const shas = new Map<string, string>();
-  for (const name of FUNCTIONS) {
+  for (const name of functions) {
     await mkdir(join(root, 'apps', name, 'src'), { recursive: true });
     await mkdir(join(root, 'dist', 'apps', name), { recursive: true });
     const zip = realZips
@@ -116,21 +117,18 @@ async function deployAgainst(workspace: Workspace, deployed: Record<string, stri
   }
 }
 
-/** The options of `sync-lambdas --all --role-arn ... --allowed-account-ids ...` in CI. */
-function syncOptions(workspace: Workspace): Parameters<typeof syncLambdas>[0] {
-  return {
-    selection: 'all',
-    functions: [],
-    roleArn: ROLE_ARN,
-    durationSeconds: 900,
-    useDefaultCredentials: false,
-    allowedAccountIds: ['123456789012'],
-    region: 'us-east-1',
-    dryRun: false,
-    publish: false,
-    concurrency: 3,
-    maxAttempts: 3,
-    appsDir: workspace.appsDir,
-    distDir: workspace.distDir,
-  };
+/** The options of the deploy workflow's `sync-lambdas --all --role-arn ... --allowed-account-ids ...`. */
+function syncOptions(workspace: Workspace): SyncOptions {
+  return parseOptions(
+    [
+      '--all',
+      ['--role-arn', ROLE_ARN],
+      ['--allowed-account-ids', '123456789012'],
+      ['--region', 'us-east-1'],
+      ['--max-attempts', '3'],
+      ['--apps-dir', workspace.appsDir],
+      ['--dist-dir', workspace.distDir],
+    ].flat(),
+    {},
+  );
 }
