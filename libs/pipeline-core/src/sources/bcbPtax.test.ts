@@ -6,10 +6,10 @@ import {
 } from '../../tests/fixtures/bcb/fixtureServer.js';
 import { CalendarId } from '../calendar.js';
 import { parseIsoDate } from '../dates.js';
-import { SourceError } from '../errors.js';
 import type { SeriesDefinition } from '../series.js';
 import type { SeriesSource } from '../source.js';
 import { createBcbPtaxSource, isClosingBulletin, ptaxUrl } from './bcbPtax.js';
+import { sourceFailure } from '../../tests/support/sourceFailure.js';
 
 const iso = parseIsoDate;
 const prefix = '/olinda/servico/PTAX/versao/v1/odata';
@@ -48,15 +48,6 @@ async function sourceServing(script: ScriptedAnswer[], pageSize?: number): Promi
 
 function requests(): string[] {
   return server?.requests ?? [];
-}
-
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof SourceError)) throw new Error(`expected a SourceError, got ${String(error)}`);
-  return error;
 }
 
 afterEach(async () => {
@@ -145,7 +136,7 @@ describe('createBcbPtaxSource against recorded answers', () => {
 
   it('fails permanently on an OData error, quoting it', async () => {
     const source = await sourceServing([{ status: 400, fixture: 'ptax-odata-error-400.json' }]);
-    const error = await failure(source.fetchRange(eurSeries(), iso('2023-01-02'), iso('2023-01-04')));
+    const error = await sourceFailure(source.fetchRange(eurSeries(), iso('2023-01-02'), iso('2023-01-04')));
     expect(error).toMatchObject({ retryable: false, status: 400, source: 'bcb-ptax' });
     expect(error.message).toMatch(/HTTP 400: O parâmetro @moeda é inválido/);
   });
@@ -155,7 +146,7 @@ describe('createBcbPtaxSource against recorded answers', () => {
       { status: 503, body: '<html><title>Service Unavailable</title></html>' },
       { status: 504, fixture: 'sgs-504.html' },
     ]);
-    const error = await failure(source.fetchRange(eurSeries(), iso('2023-01-02'), iso('2023-01-04')));
+    const error = await sourceFailure(source.fetchRange(eurSeries(), iso('2023-01-02'), iso('2023-01-04')));
     expect(requests()).toHaveLength(2);
     expect(error).toMatchObject({ retryable: true, status: 504 });
   });
@@ -173,7 +164,7 @@ describe('createBcbPtaxSource against recorded answers', () => {
     ],
   ])('calls a malformed body retryable and says where (%#)', async (answer, message) => {
     const source = await sourceServing([answer]);
-    const error = await failure(source.fetchRange(eurSeries(), iso('2023-01-02'), iso('2023-01-04')));
+    const error = await sourceFailure(source.fetchRange(eurSeries(), iso('2023-01-02'), iso('2023-01-04')));
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/^bcb-ptax: malformed body from GET /);
     expect(error.message).toMatch(message);
@@ -181,7 +172,7 @@ describe('createBcbPtaxSource against recorded answers', () => {
 
   it('refuses a series without a currency code, without asking', async () => {
     const source = await sourceServing([]);
-    const error = await failure(
+    const error = await sourceFailure(
       source.fetchRange(eurSeries({ currency: 'eur' }), iso('2023-01-02'), iso('2023-01-04')),
     );
     expect(error.retryable).toBe(false);
@@ -194,7 +185,7 @@ describe('createBcbPtaxSource against recorded answers', () => {
       Array.from({ length: 5 }, () => ({ status: 200, fixture: 'ptax-page1.json' })),
     );
     const source = createBcbPtaxSource({ baseUrl: server.baseUrl, pageSize: 3, maxPages: 4 });
-    const error = await failure(source.fetchRange(eurSeries(), iso('2023-01-09'), iso('2023-01-10')));
+    const error = await sourceFailure(source.fetchRange(eurSeries(), iso('2023-01-09'), iso('2023-01-10')));
     expect(error.message).toMatch(/more than 4 pages of 3/);
     expect(requests()).toHaveLength(4);
   });

@@ -7,10 +7,10 @@ import {
 } from '../../tests/fixtures/bcb/fixtureServer.js';
 import { CalendarId } from '../calendar.js';
 import { civilFromDay, dayFromCivil, daysInMonth, parseIsoDate } from '../dates.js';
-import { SourceError } from '../errors.js';
 import type { SeriesDefinition } from '../series.js';
 import type { SeriesSource } from '../source.js';
 import { createBcbSgsSource, parseSgsDate, sgsDailyWindowDays, sgsUrl } from './bcbSgs.js';
+import { sourceFailure } from '../../tests/support/sourceFailure.js';
 
 const iso = parseIsoDate;
 
@@ -34,15 +34,6 @@ async function sourceServing(
   server = await startFixtureServer('/dados/serie', script);
   const source = createBcbSgsSource({ baseUrl: server.baseUrl, sleep: async () => {}, maxAttempts: 3 });
   return { source, server };
-}
-
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof SourceError)) throw new Error(`expected a SourceError, got ${String(error)}`);
-  return error;
 }
 
 const januaryQuery =
@@ -89,7 +80,7 @@ describe('createBcbSgsSource against recorded answers', () => {
 
   it('fails permanently on a 404 that is not an empty window', async () => {
     const { source } = await sourceServing([{ status: 404, body: '<html><title>Not Found</title></html>' }]);
-    const error = await failure(source.fetchRange(usdSeries(), iso('2024-01-02'), iso('2024-01-05')));
+    const error = await sourceFailure(source.fetchRange(usdSeries(), iso('2024-01-02'), iso('2024-01-05')));
     expect(error).toMatchObject({ retryable: false, status: 404 });
     expect(error.message).toMatch(/HTTP 404: Not Found/);
   });
@@ -98,7 +89,7 @@ describe('createBcbSgsSource against recorded answers', () => {
     // Prepare
     const { source, server } = await sourceServing([{ status: 406, fixture: 'sgs-window-refused-406.json' }]);
     // Act
-    const error = await failure(source.fetchRange(usdSeries(), iso('2024-01-02'), iso('2024-01-05')));
+    const error = await sourceFailure(source.fetchRange(usdSeries(), iso('2024-01-02'), iso('2024-01-05')));
     // Assess
     expect(server.requests).toEqual([januaryQuery]);
     expect(error).toMatchObject({ retryable: false, status: 406 });
@@ -108,7 +99,7 @@ describe('createBcbSgsSource against recorded answers', () => {
   it('refuses a window wider than SGS accepts without asking', async () => {
     const { source, server } = await sourceServing([]);
     const from = iso('2010-01-01');
-    const error = await failure(source.fetchRange(usdSeries(), from, from + sgsDailyWindowDays + 1));
+    const error = await sourceFailure(source.fetchRange(usdSeries(), from, from + sgsDailyWindowDays + 1));
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/spans 3653 days, SGS accepts at most 3652/);
     expect(server.requests).toEqual([]);
@@ -141,7 +132,7 @@ describe('createBcbSgsSource against recorded answers', () => {
       { status: 504, fixture: 'sgs-504.html' },
     ]);
     // Act
-    const error = await failure(source.fetchRange(usdSeries(), iso('2024-01-02'), iso('2024-01-05')));
+    const error = await sourceFailure(source.fetchRange(usdSeries(), iso('2024-01-02'), iso('2024-01-05')));
     // Assess
     expect(server.requests).toHaveLength(3);
     expect(error).toMatchObject({ retryable: true, status: 504, source: 'bcb-sgs' });
@@ -154,7 +145,7 @@ describe('createBcbSgsSource against recorded answers', () => {
     ['sgs-bad-row.json', /row 1: "data" "2024-01-03" is not a dd\/MM\/yyyy date/],
   ])('calls %s a malformed body, retryable, saying where', async (file, message) => {
     const { source } = await sourceServing([{ status: 200, fixture: file }]);
-    const error = await failure(source.fetchRange(usdSeries(), iso('2024-01-02'), iso('2024-01-05')));
+    const error = await sourceFailure(source.fetchRange(usdSeries(), iso('2024-01-02'), iso('2024-01-05')));
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(
       /^bcb-sgs: malformed body from GET http:\/\/127\.0\.0\.1:\d+\/dados\/serie\/bcdata/,
@@ -169,7 +160,7 @@ describe('createBcbSgsSource against recorded answers', () => {
     const { source } = await sourceServing([
       { status: 200, body: `[{"data":"02/01/2024","valor":${valor}}]` },
     ]);
-    const error = await failure(source.fetchRange(usdSeries(), iso('2024-01-02'), iso('2024-01-05')));
+    const error = await sourceFailure(source.fetchRange(usdSeries(), iso('2024-01-02'), iso('2024-01-05')));
     expect(error.message).toMatch(message);
   });
 

@@ -1,8 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../../tests/fixtures/bcb/fixtureServer.js';
-import { SourceError } from '../errors.js';
 import { fetchWithRetry, summarizeBody, type FetchWithRetryOptions } from './http.js';
+import { sourceFailure } from '../../tests/support/sourceFailure.js';
 
 type Step = Response | Error;
 
@@ -39,15 +39,6 @@ function options(overrides: Partial<FetchWithRetryOptions> = {}): FetchWithRetry
 
 const networkError = () =>
   new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:1') });
-
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof SourceError)) throw new Error(`expected a SourceError, got ${String(error)}`);
-  return error;
-}
 
 describe('fetchWithRetry', () => {
   it('returns a 2xx answer with its body', async () => {
@@ -87,7 +78,7 @@ describe('fetchWithRetry', () => {
       new Response('<html><body><h1>504 Gateway Time-out</h1></body></html>', { status: 504 }),
     ]);
     // Act
-    const error = await failure(
+    const error = await sourceFailure(
       fetchWithRetry('http://x/a', options({ fetchImpl, ...clock, maxAttempts: 3 })),
     );
     // Assess
@@ -107,7 +98,7 @@ describe('fetchWithRetry', () => {
       new Response('', { status: 503 }),
     ]);
     // Act: the first wait (100 ms) fits, the second (200 ms) would end 50 ms late.
-    const error = await failure(
+    const error = await sourceFailure(
       fetchWithRetry('http://x/a', options({ fetchImpl, ...clock, deadline: clock.now() + 250 })),
     );
     // Assess
@@ -120,7 +111,7 @@ describe('fetchWithRetry', () => {
   it('does not start at all once the deadline has passed', async () => {
     const clock = fakeClock();
     const { fetchImpl, calls } = scriptedFetch([]);
-    const error = await failure(
+    const error = await sourceFailure(
       fetchWithRetry('http://x/a', options({ fetchImpl, ...clock, deadline: clock.now() })),
     );
     expect(calls).toHaveLength(0);
@@ -138,7 +129,7 @@ describe('fetchWithRetry', () => {
       'http://x/a',
       options({ ...first, ...clock, deadline: clock.now() + 5_000 }),
     );
-    const error = await failure(
+    const error = await sourceFailure(
       fetchWithRetry('http://x/a', options({ ...second, ...clock, deadline: clock.now() + 1_000 })),
     );
     // Assess
@@ -158,7 +149,7 @@ describe('fetchWithRetry', () => {
     // Prepare
     const { fetchImpl, calls } = scriptedFetch([new Response('{"erro":{"detail":"nope"}}', { status })]);
     // Act
-    const error = await failure(fetchWithRetry('http://x/a', options({ fetchImpl })));
+    const error = await sourceFailure(fetchWithRetry('http://x/a', options({ fetchImpl })));
     // Assess
     expect(calls).toHaveLength(1);
     expect(error.retryable).toBe(retryable);
@@ -181,7 +172,7 @@ describe('fetchWithRetry', () => {
     const { fetchImpl } = scriptedFetch(Array.from({ length: 6 }, () => new Response('', { status: 500 })));
     const random = () => randoms.shift() ?? 0;
     // Act
-    await failure(
+    await sourceFailure(
       fetchWithRetry('http://x/a', {
         source: 't',
         fetchImpl,
@@ -229,7 +220,7 @@ describe('fetchWithRetry against a local server', () => {
       { status: 200, body: '1', delayMs: 2_000 },
       { status: 200, body: '2', delayMs: 2_000 },
     ]);
-    const error = await failure(
+    const error = await sourceFailure(
       fetchWithRetry(
         `${server.baseUrl}/x`,
         options({ timeoutMs: 50, maxAttempts: 2, sleep: async () => {} }),
@@ -244,7 +235,7 @@ describe('fetchWithRetry against a local server', () => {
     const closed = await startFixtureServer('', []);
     await closed.close();
     // Act
-    const error = await failure(
+    const error = await sourceFailure(
       fetchWithRetry(`${closed.baseUrl}/x`, options({ maxAttempts: 2, sleep: async () => {} })),
     );
     // Assess
