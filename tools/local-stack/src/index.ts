@@ -18,7 +18,7 @@ export type {
   ChaosOptions,
   FaultRates,
 } from './runLocalPipeline.js';
-export type { RunSummary, SeriesSummary, MonthSummary } from './runSummary.js';
+export type { RunSummary, SeriesSummary, MonthSummary, DateCounts } from './runSummary.js';
 export type { SourceRequestRecord, SeriesTraffic, ItemWriteRecord } from './chaosProxy.js';
 export type { DeliveryLog } from './sqsPoller.js';
 export type { CycleProgress } from './runCycles.js';

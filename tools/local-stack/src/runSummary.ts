@@ -27,14 +27,8 @@ export interface RunSummary {
   reportPath?: string;
 }
 
-/** One series at the end of a run: its expected dates by status, overall and per calendar month. */
-export interface SeriesSummary {
-  infoType: string;
-  source: string;
-  calendar: string;
-  /** First and last expected date (ISO). */
-  start: string;
-  end: string;
+/** Expected dates by where they stand: stored OK, waiting, in the retry path, quarantined, or absent. */
+export interface DateCounts {
   expected: number;
   ok: number;
   pending: number;
@@ -42,6 +36,21 @@ export interface SeriesSummary {
   quarantined: number;
   /** Expected dates with no item at all. */
   missing: number;
+}
+
+/** Counts of no dates, to count into. */
+export function zeroDateCounts(): DateCounts {
+  return { expected: 0, ok: 0, pending: 0, retrying: 0, quarantined: 0, missing: 0 };
+}
+
+/** One series at the end of a run: its expected dates by status, overall and per calendar month. */
+export interface SeriesSummary extends DateCounts {
+  infoType: string;
+  source: string;
+  calendar: string;
+  /** First and last expected date (ISO). */
+  start: string;
+  end: string;
   /** Source requests and BatchWriteItem calls made for this series during this run. */
   sourceRequests: number;
   batchWriteCalls: number;
@@ -49,12 +58,6 @@ export interface SeriesSummary {
 }
 
 /** The expected dates of one series in one month (`YYYY-MM`), by status. */
-export interface MonthSummary {
+export interface MonthSummary extends DateCounts {
   month: string;
-  expected: number;
-  ok: number;
-  pending: number;
-  retrying: number;
-  quarantined: number;
-  missing: number;
 }

@@ -7,10 +7,9 @@ import {
   type SeriesDefinition,
 } from '@gapless/pipeline-core';
 import type { SeriesTraffic } from './chaosProxy.js';
-import type { MonthSummary, RunSummary, SeriesSummary } from './runSummary.js';
+import { zeroDateCounts, type DateCounts, type RunSummary, type SeriesSummary } from './runSummary.js';
 import { readPartition, type RawItem } from './tableReader.js';
 
-type Counts = Omit<MonthSummary, 'month'>;
 type QuarantineEntry = RunSummary['quarantine'][number];
 
 export interface SeriesState {
@@ -58,13 +57,13 @@ export function seriesSummary(
   traffic: Readonly<SeriesTraffic> | undefined,
 ): SeriesSummary {
   const statusByDate = new Map(items.map((item) => [item.date?.S ?? '', item.status?.S ?? '']));
-  const total = emptyCounts();
-  const months = new Map<string, Counts>();
+  const total = zeroDateCounts();
+  const months = new Map<string, DateCounts>();
   for (const day of expected) {
     const date = formatIsoDate(day);
     const month = date.slice(0, 7);
     let counts = months.get(month);
-    if (!counts) months.set(month, (counts = emptyCounts()));
+    if (!counts) months.set(month, (counts = zeroDateCounts()));
     const key = countKey(statusByDate.get(date));
     for (const target of [total, counts]) {
       target.expected += 1;
@@ -85,11 +84,7 @@ export function seriesSummary(
   };
 }
 
-function emptyCounts(): Counts {
-  return { expected: 0, ok: 0, pending: 0, retrying: 0, quarantined: 0, missing: 0 };
-}
-
-function countKey(status: string | undefined): Exclude<keyof Counts, 'expected'> {
+function countKey(status: string | undefined): Exclude<keyof DateCounts, 'expected'> {
   switch (status) {
     case ItemStatus.Ok:
       return 'ok';

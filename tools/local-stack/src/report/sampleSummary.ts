@@ -1,5 +1,5 @@
 import { calendarFor, formatIsoDate, parseIsoDate, type CalendarId } from '@gapless/pipeline-core';
-import type { MonthSummary, RunSummary, SeriesSummary } from '../runSummary.js';
+import { zeroDateCounts, type MonthSummary, type RunSummary, type SeriesSummary } from '../runSummary.js';
 
 type DateStatus = 'ok' | 'pending' | 'retrying' | 'quarantined' | 'missing';
 
@@ -68,7 +68,7 @@ const sampleSeries: readonly SampleSeries[] = [
 ];
 
 function emptyMonth(month: string): MonthSummary {
-  return { month, expected: 0, ok: 0, pending: 0, retrying: 0, quarantined: 0, missing: 0 };
+  return { month, ...zeroDateCounts() };
 }
 
 function buildSeries(
