@@ -1,4 +1,4 @@
-import { createClusteringHandler } from '@gapless/pipeline-core';
+import { createClusteringHandler } from './handler.js';
 
 /**
  * data_clustering (scheduled): finds each series' missing dates, marks them PENDING and enqueues one message

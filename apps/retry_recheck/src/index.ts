@@ -1,4 +1,4 @@
-import { createRecheckHandler } from '@gapless/pipeline-core';
+import { createRecheckHandler } from './handler.js';
 
 /**
  * retry_recheck (scheduled): re-enqueues the dates due for retry while their budget lasts and quarantines

@@ -1,4 +1,4 @@
-import { createScraperHandler } from '@gapless/pipeline-core';
+import { createScraperHandler } from './handler.js';
 
 /**
  * scraper (SQS-triggered): downloads each message's stream in one source request, writes the good values in

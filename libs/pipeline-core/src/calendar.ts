@@ -10,6 +10,9 @@ export const CalendarId = {
 } as const;
 export type CalendarId = (typeof CalendarId)[keyof typeof CalendarId];
 
+/** Every calendar id, in declaration order (for validation messages and exhaustive tests). */
+export const CALENDAR_IDS: readonly CalendarId[] = Object.freeze(Object.values(CalendarId));
+
 /**
  * The dates on which a series is expected to have an observation. Implementations must be cheap per
  * call: gap detection asks about millions of days.

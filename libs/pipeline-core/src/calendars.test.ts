@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { CalendarId } from './calendar.js';
-import { CALENDAR_IDS, calendarFor } from './calendars.js';
+import { CALENDAR_IDS, CalendarId } from './calendar.js';
+import { calendarFor } from './calendars.js';
 import { civilFromDay, dayOfWeek, formatIsoDate, parseIsoDate } from './dates.js';
 
 const brazil = () => calendarFor(CalendarId.BrazilBusiness);

@@ -1,9 +1,6 @@
 import { brazilClosedDays, brazilHolidayYears } from './brazilHolidays.js';
-import { CalendarId, type Calendar } from './calendar.js';
+import { CALENDAR_IDS, CalendarId, type Calendar } from './calendar.js';
 import { civilFromDay, dayFromCivil, dayOfWeek, type Day } from './dates.js';
-
-/** Every calendar id, in declaration order (for validation messages and exhaustive tests). */
-export const CALENDAR_IDS: readonly CalendarId[] = Object.freeze(Object.values(CalendarId));
 
 const calendars = new Map<CalendarId, Calendar>();
 

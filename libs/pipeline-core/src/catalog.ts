@@ -1,4 +1,4 @@
-import { CalendarId } from './calendar.js';
+import { CALENDAR_IDS, type CalendarId } from './calendar.js';
 import { parseIsoDate } from './dates.js';
 import {
   CatalogError,
@@ -9,10 +9,8 @@ import {
   UnknownCalendarError,
   UnknownSourceError,
 } from './errors.js';
-import { SourceId, type SeriesDefinition } from './series.js';
+import { SOURCE_IDS, SourceId, type SeriesDefinition } from './series.js';
 
-const SOURCE_IDS: readonly SourceId[] = Object.values(SourceId);
-const CALENDAR_IDS: readonly CalendarId[] = Object.values(CalendarId);
 /** `CURRENCY#USD`: a family and a name. Other prefixes (`META#`, `CLAIM#`) are the table's bookkeeping. */
 const INFO_TYPE = /^[A-Z][A-Z0-9_]*#[A-Z0-9][A-Z0-9_]*$/;
 const RESERVED_PREFIXES: readonly string[] = ['META', 'CLAIM'];

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { calendarWithDates, everyDay, weekdays, windowLength, windowStart } from '../tests/fakeCalendars.js';
+import { calendarWithDates, everyDay, weekdays, windowLength, windowStart } from './testing/fakeCalendars.js';
 import type { Calendar } from './calendar.js';
 import {
   decodeMessage,

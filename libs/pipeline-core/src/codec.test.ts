@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everyDay, weekdays } from '../tests/fakeCalendars.js';
+import { everyDay, weekdays } from './testing/fakeCalendars.js';
 import { decodeMessage, encodeMessage, type MessageSeries, type WorkMessage } from './codec.js';
 import { parseIsoDate } from './dates.js';
 import { InvalidMessageError, MessageProblem } from './errors.js';

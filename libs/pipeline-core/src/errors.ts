@@ -181,3 +181,11 @@ export class ItemTooLargeError extends PipelineError {
     this.limit = limit;
   }
 }
+
+/**
+ * `Name: message` of an error (SDK errors are named after the service's exception), anything else as a
+ * string: how every log line and stored `last_error` describes a caught failure.
+ */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { CalendarId } from './calendar.js';
-import { CALENDAR_IDS, calendarFor } from './calendars.js';
+import { CALENDAR_IDS, CalendarId } from './calendar.js';
+import { calendarFor } from './calendars.js';
 import { formatIsoDate, parseIsoDate } from './dates.js';
 import { expectedDates, findGaps } from './gaps.js';
 import type { SeriesDefinition } from './series.js';

@@ -1,5 +1,5 @@
-// The public surface of pipeline-core: what apps and tools may use. Internal pieces (the DynamoDB adapter's
-// halves, the HTTP retry loop) stay private to the library.
+// The public surface of pipeline-core, the pipeline's domain: pure logic and the ports the adapters
+// implement. It imports no AWS SDK, no Powertools, no aws-lambda and no HTTP (the lint rules refuse them).
 
 // Errors
 export {
@@ -19,6 +19,7 @@ export {
   SourceError,
   StoreError,
   QueueError,
+  describeError,
 } from './errors.js';
 
 // Dates, calendars, catalog
@@ -32,10 +33,10 @@ export {
   dayOfWeek,
   todayUtc,
 } from './dates.js';
-export { CalendarId } from './calendar.js';
+export { CalendarId, CALENDAR_IDS } from './calendar.js';
 export type { Calendar } from './calendar.js';
-export { CALENDAR_IDS, calendarFor } from './calendars.js';
-export { SourceId } from './series.js';
+export { calendarFor } from './calendars.js';
+export { SourceId, SOURCE_IDS, SourceMode, servingSource } from './series.js';
 export type { SeriesDefinition } from './series.js';
 export { parseCatalog, DEFAULT_CATALOG, loadCatalog, catalogIndex } from './catalog.js';
 
@@ -45,10 +46,10 @@ export { toStreams } from './streams.js';
 export type { StreamLimits } from './streams.js';
 export { MessageReason, encodeMessage, decodeMessage, maxDatesPerMessage } from './codec.js';
 export type { WorkMessage, MessageSeries } from './codec.js';
-export { chunkForBatchWrite, attributeMapSize, attributeValueSize, batchWriteLimits } from './batches.js';
+export { chunkForBatchWrite, batchWriteLimits } from './batches.js';
 export type { BatchLimits } from './batches.js';
-export { writeWithRetry } from './writeLoop.js';
-export type { WriteLoopOptions, WriteLoopResult, RetryInfo } from './writeLoop.js';
+export { writeWithRetry } from './writeWithRetry.js';
+export type { WriteWithRetryOptions, WriteWithRetryResult, RetryInfo } from './writeWithRetry.js';
 export {
   DEFAULT_MAX_RETRIES,
   DueItemDecision,
@@ -59,55 +60,28 @@ export {
   retryBackoffMs,
 } from './retryPolicy.js';
 export type { RetryBackoffOptions } from './retryPolicy.js';
-export {
-  ItemStatus,
-  toAttributeMap,
-  fromAttributeMap,
-  canTransition,
-  transition,
-  okItem,
-  pendingItem,
-} from './item.js';
+export { ItemStatus, canTransition, transition, okItem, pendingItem } from './item.js';
 export type { SeriesItem } from './item.js';
-export { shardOf, fnv1a32, itemKey, shardKey, allShardKeys, ShardPrefix } from './shard.js';
 export { valueProblem } from './dataQuality.js';
 export { mapConcurrently } from './concurrency.js';
 export { seededRandom } from './seededRandom.js';
 export type { Random } from './seededRandom.js';
 
-// Table and queue definitions (shared with the local stack and the infrastructure code)
-export { tableDefinition } from './tableDefinition.js';
-export type { TableDefinition } from './tableDefinition.js';
-export { queueDefinition } from './queueDefinition.js';
-export type { QueueDefinition } from './queueDefinition.js';
-
-// Configuration and observability
+// Configuration readers and telemetry
 export {
-  SourceMode,
-  readPipelineConfig,
   requireString,
+  requireUrl,
+  optionalString,
   optionalInt,
   optionalFloat,
   optionalUrl,
   oneOf,
-  parseSimulatedFaults,
-  noSimulatedFaults,
-  defaultSgsBaseUrl,
-  defaultPtaxBaseUrl,
-} from './config.js';
-export type {
-  Env,
-  PipelineConfig,
-  PipelineConfigOptions,
-  PipelineTiming,
-  SimulatedFaults,
-} from './config.js';
-export { metricsNamespace, MetricName, createObservability, loggerForSeries } from './observability.js';
-export type { Observability } from './observability.js';
-export { silentTelemetry } from './telemetry.js';
+} from './env.js';
+export type { Env } from './env.js';
+export { metricsNamespace, MetricName, silentTelemetry } from './telemetry.js';
 export type { Telemetry, PipelineLogger, PipelineMetrics, LogAttributes } from './telemetry.js';
 
-// Ports and adapters
+// Ports and the sources' windows
 export type {
   SeriesStore,
   DueItem,
@@ -116,29 +90,6 @@ export type {
   BatchWriteOutcome,
   FailureRecord,
 } from './seriesStore.js';
-export { createDynamoSeriesStore } from './dynamoSeriesStore.js';
-export type { DynamoSeriesStoreOptions } from './dynamoSeriesStore.js';
-export { createSqsWorkQueue } from './workQueue.js';
-export type { WorkQueue, SendReport, FailedSend, SqsWorkQueueOptions } from './workQueue.js';
+export type { WorkQueue, SendReport, FailedSend } from './workQueue.js';
 export type { Observation, FetchOptions, SeriesSource } from './source.js';
-export { createBcbSgsSource, sgsDailyWindowDays } from './sources/bcbSgs.js';
-export { createBcbPtaxSource } from './sources/bcbPtax.js';
-export { SimulatedFault, createSimulatedSource, simulatedValue } from './sources/simulated.js';
-export type { SimulatedSource, SimulatedSourceOptions, SimulatedSourceStats } from './sources/simulated.js';
-export { createSources } from './sources/sourceFor.js';
-export type { SourceOverrides, SourceRegistry } from './sources/sourceFor.js';
-
-// Services and the functions' entry points
-export { runClustering } from './clustering.js';
-export type { ClusteringDeps, ClusteringMode, SeriesClusteringResult } from './clustering.js';
-export { scrapeRecord } from './scrape.js';
-export type { ScrapeDeps, ScrapeOutcome, WorkRecord } from './scrape.js';
-export { runRecheck } from './recheck.js';
-export type { RecheckDeps, RecheckReport } from './recheck.js';
-export { telemetryOf } from './runtime/telemetryOf.js';
-export { buildFunctionParts } from './runtime/functionParts.js';
-export type { RuntimeOverrides, FunctionParts } from './runtime/functionParts.js';
-export { createClusteringHandler } from './runtime/clusteringHandler.js';
-export type { ClusteringEvent } from './runtime/clusteringHandler.js';
-export { createScraperHandler } from './runtime/scraperHandler.js';
-export { createRecheckHandler } from './runtime/recheckHandler.js';
+export { sourceWindowDays, sgsDailyWindowDays } from './sourceWindows.js';

@@ -1,5 +1,6 @@
 import type { CalendarId } from './calendar.js';
 import type { Day } from './dates.js';
+import { SourceError } from './errors.js';
 
 /** The sources a series can be downloaded from. */
 export const SourceId = {
@@ -8,6 +9,27 @@ export const SourceId = {
   Simulated: 'simulated',
 } as const;
 export type SourceId = (typeof SourceId)[keyof typeof SourceId];
+
+/** Every source id, in declaration order (for validation messages). */
+export const SOURCE_IDS: readonly SourceId[] = Object.freeze(Object.values(SourceId));
+
+/** `live` uses each series' own source; `simulated` serves every series from the simulated source. */
+export const SourceMode = { Live: 'live', Simulated: 'simulated' } as const;
+export type SourceMode = (typeof SourceMode)[keyof typeof SourceMode];
+
+/**
+ * The source that serves a series' `source` id in a mode: its own when live, the simulated one otherwise.
+ * The scraper builds its sources by this rule and the schedulers split streams by it, so they agree.
+ * Throws a non-retryable {@link SourceError} for an id that is no source (an untyped caller's string).
+ */
+export function servingSource(id: SourceId, mode: SourceMode): SourceId {
+  if (!(SOURCE_IDS as readonly string[]).includes(id)) {
+    throw new SourceError(String(id), `unknown source (known: ${SOURCE_IDS.join(', ')})`, {
+      retryable: false,
+    });
+  }
+  return mode === SourceMode.Simulated ? SourceId.Simulated : id;
+}
 
 /**
  * One series of the catalog, validated. The catalog's JSON form uses snake_case

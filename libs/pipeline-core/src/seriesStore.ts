@@ -64,8 +64,8 @@ export interface SeriesStore {
    * Returns false when that attempt was claimed already.
    */
   claimAttempt(infoType: string, first: Day, last: Day, attempt: number): Promise<boolean>;
-  /** Items of one shard of the `retry-due` index whose `retry_due <= now`. */
-  dueItems(shard: number, nowIso: string): Promise<DueItem[]>;
+  /** Items on the retry path (the sparse `retry-due` index, every shard) whose `retry_due <= now`. */
+  dueItems(nowIso: string): Promise<DueItem[]>;
   /**
    * Spends one retry before a date is re-enqueued: sets `retry_count` to `from + 1` and pushes `retry_due`,
    * only if the item still has `retry_count = from` and is PENDING or RETRY. False when someone else did.

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { calendarWithDates, everyDay, weekdays, weekdaysWithout } from '../tests/fakeCalendars.js';
+import { calendarWithDates, everyDay, weekdays, weekdaysWithout } from './testing/fakeCalendars.js';
 import type { Calendar } from './calendar.js';
 import { formatIsoDate, parseIsoDate } from './dates.js';
 import { toStreams, type StreamLimits } from './streams.js';

@@ -1,3 +1,6 @@
+/** CloudWatch namespace of every metric the pipeline emits (alarms and dashboards name it). */
+export const metricsNamespace = 'Gapless';
+
 /**
  * The pipeline's metric names (all counts). Dashboards and alarms refer to these strings, so they are
  * contracts: rename one and the alarm watching it goes silent.

@@ -10,11 +10,11 @@ import {
   formatIsoDate,
   okItem,
   parseCatalog,
-  simulatedValue,
-  toAttributeMap,
   todayUtc,
   type SeriesDefinition,
 } from '@gapless/pipeline-core';
+import { simulatedValue } from '@gapless/sources';
+import { toAttributeMap } from '@gapless/aws-adapters';
 import { round, verdict } from './figures.js';
 import type { SectionResult } from './section.js';
 

@@ -1,12 +1,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  createDynamoSeriesStore,
-  type GoodValue,
-  okItem,
-  parseIsoDate,
-  seededRandom,
-  toAttributeMap,
-} from '@gapless/pipeline-core';
+import { createDynamoSeriesStore, toAttributeMap } from '@gapless/aws-adapters';
+import { type GoodValue, okItem, parseIsoDate, seededRandom } from '@gapless/pipeline-core';
 import { callsOf, startBenchDynamo, type BenchDynamo } from './benchDynamo.js';
 import { round, verdict } from './figures.js';
 import { median } from './stats.js';

@@ -1,4 +1,5 @@
-import { createDynamoSeriesStore, parseIsoDate } from '@gapless/pipeline-core';
+import { createDynamoSeriesStore } from '@gapless/aws-adapters';
+import { parseIsoDate } from '@gapless/pipeline-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callsOf, startBenchDynamo, type BenchDynamo } from './benchDynamo.js';
 

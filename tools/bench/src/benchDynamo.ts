@@ -1,6 +1,6 @@
 import { DynamoDBClient, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ensureResources, startEmulators } from '@gapless/local-stack';
-import { tableDefinition } from '@gapless/pipeline-core';
+import { tableDefinition } from '@gapless/aws-adapters';
 
 /** Requests that reached the emulator, by command name (`BatchWriteItemCommand`, ...), retries included. */
 export type CallCounts = Map<string, number>;

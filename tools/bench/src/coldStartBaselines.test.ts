@@ -8,10 +8,10 @@ const scraperInputs = [
   'node_modules/@aws-sdk/client-dynamodb/dist-es/commands/QueryCommand.js',
   'node_modules/@aws-sdk/client-dynamodb/dist-es/schemas/schemas_0.js',
   'node_modules/@smithy/core/dist-es/submodules/client/smithy-client/client.js',
-  'libs/pipeline-core/node_modules/@aws-lambda-powertools/logger/lib/esm/Logger.js',
+  'libs/lambda-runtime/node_modules/@aws-lambda-powertools/logger/lib/esm/Logger.js',
   'node_modules/@aws-lambda-powertools/batch/lib/esm/BatchProcessor.js',
   'node_modules/@aws-lambda-powertools/commons/lib/esm/envUtils.js',
-  'libs/pipeline-core/src/scrape.ts',
+  'apps/scraper/src/scrape.ts',
 ];
 
 describe('bundleImports', () => {

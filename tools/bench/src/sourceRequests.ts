@@ -2,16 +2,19 @@ import { runLocalPipeline } from '@gapless/local-stack';
 import {
   DEFAULT_CATALOG,
   calendarFor,
-  createSources,
-  defaultPtaxBaseUrl,
-  defaultSgsBaseUrl,
   expectedDates,
-  noSimulatedFaults,
+  SourceMode,
   toStreams,
   todayUtc,
   type SeriesDefinition,
-  type SourceRegistry,
 } from '@gapless/pipeline-core';
+import {
+  createSources,
+  defaultPtaxBaseUrl,
+  defaultSgsBaseUrl,
+  noSimulatedFaults,
+  type SourceRegistry,
+} from '@gapless/sources';
 import { round, verdict } from './figures.js';
 import type { SectionResult } from './section.js';
 
@@ -33,7 +36,7 @@ export async function sourceRequests(): Promise<SectionResult> {
   if (!result.converged || result.totals.ok !== result.totals.expected) {
     throw new Error(`the backfill did not complete: ${result.totals.ok} of ${result.totals.expected} OK`);
   }
-  const simulated = createSources(sourceConfig, { simulateAll: true });
+  const simulated = createSources(sourceConfig, { mode: SourceMode.Simulated });
   const real = createSources(sourceConfig);
   const lowerBound = countStreams(DEFAULT_CATALOG, today, simulated);
   const realLowerBound = countStreams(DEFAULT_CATALOG, today, real);

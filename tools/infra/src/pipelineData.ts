@@ -1,4 +1,4 @@
-import { queueDefinition, tableDefinition } from '@gapless/pipeline-core';
+import { queueDefinition, tableDefinition } from '@gapless/aws-adapters';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sqs from 'aws-cdk-lib/aws-sqs';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { queueDefinition, tableDefinition } from '@gapless/pipeline-core';
+import { queueDefinition, tableDefinition } from '@gapless/aws-adapters';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';

@@ -1,4 +1,4 @@
-import { queueDefinition, tableDefinition } from '@gapless/pipeline-core';
+import { queueDefinition, tableDefinition } from '@gapless/aws-adapters';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {

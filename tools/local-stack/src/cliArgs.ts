@@ -1,4 +1,5 @@
-import { parseIsoDate, parseSimulatedFaults } from '@gapless/pipeline-core';
+import { parseIsoDate } from '@gapless/pipeline-core';
+import { parseSimulatedFaults } from '@gapless/sources';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';

@@ -1,11 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  createDynamoSeriesStore,
-  formatIsoDate,
-  parseIsoDate,
-  type QuarantinedItem,
-  type SeriesStore,
-} from '@gapless/pipeline-core';
+import { createDynamoSeriesStore } from '@gapless/aws-adapters';
+import { formatIsoDate, parseIsoDate, type QuarantinedItem, type SeriesStore } from '@gapless/pipeline-core';
 import { startEmulators } from './emulators.js';
 
 export interface StoreLocation {

@@ -17,7 +17,7 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { queueDefinition, tableDefinition } from '@gapless/pipeline-core';
+import { queueDefinition, tableDefinition } from '@gapless/aws-adapters';
 import { LocalStackError, ResourceMismatchError } from './errors.js';
 import { schemaDifferences, tableSchema } from './tableSchema.js';
 

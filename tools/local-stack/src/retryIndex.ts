@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { allShardKeys, ShardPrefix, tableDefinition } from '@gapless/pipeline-core';
+import { allShardKeys, ShardPrefix, tableDefinition } from '@gapless/aws-adapters';
 
 /**
  * The earliest `retry_due` on the sparse `retry-due` index (one Query of one item per shard), or undefined

@@ -1,10 +1,10 @@
 import { todayUtc, type SeriesDefinition } from '@gapless/pipeline-core';
+import { queueDefinition } from '@gapless/aws-adapters';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LocalStack } from './localStack.js';
 import { earliestRetryDue } from './retryIndex.js';
 import { createSqsPoller, type DeliveryLog, type PollerChaos } from './sqsPoller.js';
 import { summarizeSeries } from './summarize.js';
-import { queueDefinition } from '@gapless/pipeline-core';
 
 export interface CycleOptions {
   readonly maxCycles: number;

@@ -2,10 +2,10 @@ import {
   DEFAULT_CATALOG,
   loadCatalog,
   parseIsoDate,
-  queueDefinition,
   todayUtc,
   type SeriesDefinition,
 } from '@gapless/pipeline-core';
+import { queueDefinition } from '@gapless/aws-adapters';
 import { fileURLToPath } from 'node:url';
 import type { ItemWriteRecord, SeriesTraffic, SourceRequestRecord } from './chaosProxy.js';
 import { UsageError } from './errors.js';

@@ -4,7 +4,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { tableDefinition } from '@gapless/pipeline-core';
+import { tableDefinition } from '@gapless/aws-adapters';
 
 export type RawItem = Record<string, AttributeValue>;
 

@@ -1,5 +1,5 @@
 import type { GlobalSecondaryIndexDescription, TableDescription } from '@aws-sdk/client-dynamodb';
-import { tableDefinition } from '@gapless/pipeline-core';
+import { tableDefinition } from '@gapless/aws-adapters';
 import { describe, expect, it } from 'vitest';
 import { schemaDifferences, tableSchema } from './tableSchema.js';
 

@@ -6,7 +6,7 @@ import type {
   KeySchemaElement,
   TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { tableDefinition, type TableDefinition } from '@gapless/pipeline-core';
+import { tableDefinition, type TableDefinition } from '@gapless/aws-adapters';
 
 type IndexDefinition = TableDefinition['indexes'][keyof TableDefinition['indexes']];
 

@@ -3,9 +3,9 @@ import {
   expectedDates,
   formatIsoDate,
   parseIsoDate,
-  simulatedValue,
   todayUtc,
 } from '@gapless/pipeline-core';
+import { simulatedValue } from '@gapless/sources';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLocalPipeline, type LocalPipelineResult } from '../src/runLocalPipeline.js';
 import { temporaryDir } from './helpers.js';

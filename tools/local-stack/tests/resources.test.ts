@@ -11,7 +11,7 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { queueDefinition } from '@gapless/pipeline-core';
+import { queueDefinition } from '@gapless/aws-adapters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulators, type Emulators } from '../src/emulators.js';
 import { ResourceMismatchError } from '../src/errors.js';

@@ -35,7 +35,7 @@ describe('createNodesV2', () => {
       name: 'zz_new',
       root: 'apps/zz_new',
       projectType: 'application',
-      tags: ['type:app'],
+      tags: ['type:app', 'fn:zz_new'],
     });
     expect(Object.keys(project?.targets ?? {}).sort()).toEqual(['build', 'lint', 'test']);
     expect(project?.targets?.build).toMatchObject({

@@ -56,7 +56,8 @@ export function lambdaProjectFor(entryFile: string): ProjectConfiguration | unde
     root,
     sourceRoot: `${root}/src`,
     projectType: 'application',
-    tags: ['type:app'],
+    // `fn:<name>` lets the lint rules name functions (only the allow-listed ones may use the sources).
+    tags: ['type:app', `fn:${name}`],
     targets: lambdaTargets(root, name),
   };
 }

@@ -11,18 +11,26 @@ describe('lambdaGenerator', () => {
     tree = createTreeWithEmptyWorkspace();
   });
 
-  it('writes a wiring-only handler, a test and a vitest config', async () => {
+  it('writes the entry, a handler with Powertools, a service, a test beside each and a vitest config', async () => {
     // Act
     await lambdaGenerator(tree, { name: 'fx_rates' });
 
     // Assess
-    expect(tree.exists('apps/fx_rates/src/index.ts')).toBe(true);
-    expect(tree.exists('apps/fx_rates/src/index.test.ts')).toBe(true);
+    expect(tree.children('apps/fx_rates/src').sort()).toEqual([
+      'handler.test.ts',
+      'handler.ts',
+      'index.ts',
+      'reportDay.test.ts',
+      'reportDay.ts',
+    ]);
     expect(tree.exists('apps/fx_rates/vitest.config.ts')).toBe(true);
-    const handler = tree.read('apps/fx_rates/src/index.ts', 'utf-8');
-    expect(handler).toContain("from '@gapless/pipeline-core'");
-    expect(handler).toContain('export const handler');
-    expect(tree.read('apps/fx_rates/src/index.test.ts', 'utf-8')).toContain("from './index.js'");
+    const entry = tree.read('apps/fx_rates/src/index.ts', 'utf-8');
+    expect(entry).toContain('export const handler = createHandler();');
+    const handler = tree.read('apps/fx_rates/src/handler.ts', 'utf-8');
+    expect(handler).toContain("from '@gapless/lambda-runtime'");
+    expect(handler).toContain("createPowertoolsTelemetry('fx_rates')");
+    expect(handler).toContain('metrics.publishStoredMetrics()');
+    expect(tree.read('apps/fx_rates/src/reportDay.ts', 'utf-8')).toContain("from '@gapless/pipeline-core'");
   });
 
   it('writes no project.json: the plugin infers the targets', async () => {
@@ -51,7 +59,10 @@ describe('lambdaGenerator', () => {
     await lambdaGenerator(tree, { name: 'fx_rates' });
 
     // Assess
-    for (const path of ['src/index.ts', 'src/index.test.ts', 'vitest.config.ts']) {
+    for (const path of tree
+      .children('apps/fx_rates/src')
+      .map((file) => `src/${file}`)
+      .concat('vitest.config.ts')) {
       const written = tree.read(`apps/fx_rates/${path}`, 'utf-8') ?? '';
       const filepath = `${import.meta.dirname}/../../../apps/fx_rates/${path}`;
       const config = (await resolveConfig(filepath)) ?? {};

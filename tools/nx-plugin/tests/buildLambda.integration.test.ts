@@ -117,7 +117,7 @@ describe('a directory under apps/ is a Lambda', () => {
       name,
       root: `apps/${name}`,
       projectType: 'application',
-      tags: ['type:app'],
+      tags: ['type:app', `fn:${name}`],
     });
     expect(Object.keys(project.targets).sort()).toEqual(['build', 'lint', 'test']);
   }, 120_000);

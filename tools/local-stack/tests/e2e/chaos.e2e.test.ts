@@ -1,4 +1,6 @@
-import { DEFAULT_CATALOG, formatIsoDate, queueDefinition, simulatedValue } from '@gapless/pipeline-core';
+import { DEFAULT_CATALOG, formatIsoDate } from '@gapless/pipeline-core';
+import { queueDefinition } from '@gapless/aws-adapters';
+import { simulatedValue } from '@gapless/sources';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLocalPipeline, selectCatalog, type LocalPipelineResult } from '../../src/runLocalPipeline.js';
 import { expectedKeys, itemsByKey, keyOf, overwrittenGoodValues, sendBodies, tally } from './e2eSupport.js';

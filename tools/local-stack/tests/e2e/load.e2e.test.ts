@@ -1,10 +1,5 @@
-import {
-  formatIsoDate,
-  loadCatalog,
-  simulatedValue,
-  todayUtc,
-  type SeriesDefinition,
-} from '@gapless/pipeline-core';
+import { formatIsoDate, loadCatalog, todayUtc, type SeriesDefinition } from '@gapless/pipeline-core';
+import { simulatedValue } from '@gapless/sources';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLocalPipeline, type LocalPipelineResult } from '../../src/runLocalPipeline.js';
 import { itemsByKey, keyOf, sendBodies } from './e2eSupport.js';

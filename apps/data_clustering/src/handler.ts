@@ -1,0 +1,54 @@
+import { buildSenderParts, type RuntimeOverrides } from '@gapless/lambda-runtime';
+import { PipelineError, type Env } from '@gapless/pipeline-core';
+import { runClustering, type ClusteringMode, type SeriesClusteringResult } from './clustering.js';
+
+/** An EventBridge scheduled event; `detail.mode` (or a top-level `mode`) may ask for an `audit` run. */
+export interface ClusteringEvent {
+  readonly mode?: unknown;
+  readonly detail?: { readonly mode?: unknown } | null;
+}
+
+/**
+ * Builds data_clustering's handler once, at init. Each invocation runs every series and throws at the end if
+ * any series failed, so the failure is visible (Lambda error metric, alarm) without stopping the others.
+ */
+export function createClusteringHandler(env: Env = process.env, overrides: RuntimeOverrides = {}) {
+  const parts = buildSenderParts('data_clustering', { env, overrides });
+  const { metrics } = parts.powertools;
+  const deps = {
+    catalog: parts.catalog,
+    store: parts.store,
+    queue: parts.queue,
+    maxWindowDays: parts.maxWindowDays,
+    maxMessageBytes: parts.config.maxMessageBytes,
+    pendingTimeoutMs: parts.config.timing.pendingTimeoutMs,
+    now: parts.now,
+    telemetry: parts.telemetry,
+  };
+
+  return async (event: ClusteringEvent | null | undefined): Promise<{ series: SeriesClusteringResult[] }> => {
+    const mode = clusteringMode(event);
+    let results: SeriesClusteringResult[];
+    try {
+      results = await runClustering(deps, mode);
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+    const failed = results.filter((result) => result.error !== undefined);
+    if (failed.length > 0) {
+      throw new PipelineError(
+        `${failed.length} of ${results.length} series failed: ${failed.map((r) => `${r.infoType} (${r.error})`).join('; ')}`,
+      );
+    }
+    return { series: results };
+  };
+}
+
+function clusteringMode(event: ClusteringEvent | null | undefined): ClusteringMode {
+  const requested = event?.mode ?? event?.detail?.mode;
+  if (requested === undefined || requested === null || requested === 'routine') return 'routine';
+  if (requested === 'audit') return 'audit';
+  throw new PipelineError(
+    `unknown mode ${JSON.stringify(requested)} in the event (expected "routine" or "audit")`,
+  );
+}

@@ -1,0 +1,251 @@
+import { QueryCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  formatIsoDate,
+  mapConcurrently,
+  parseIsoDate,
+  type Day,
+  ItemStatus,
+  type DueItem,
+  type QuarantinedItem,
+  type SeriesStore,
+} from '@gapless/pipeline-core';
+import { callDynamo, isConditionFailure, storeError, type DynamoContext } from './dynamoContext.js';
+import { allShardKeys, itemKey, shardKey, shardOf, ShardPrefix } from './shard.js';
+import { tableDefinition } from './tableDefinition.js';
+
+type Item = Record<string, AttributeValue>;
+type RetryPathMethods = Pick<
+  SeriesStore,
+  'recordFailure' | 'dueItems' | 'spendRetry' | 'quarantine' | 'listQuarantined' | 'release'
+>;
+
+const { partitionKey: PK, sortKey: SK, attributes: A, indexes } = tableDefinition;
+
+// Every expression names its attributes through these aliases (`date`, `status` and `value` are reserved).
+const NAMES = {
+  '#status': A.status,
+  '#value': A.value,
+  '#retryCount': A.retryCount,
+  '#lastError': A.lastError,
+  '#updatedAt': A.updatedAt,
+  '#retryShard': A.retryShard,
+  '#retryDue': A.retryDue,
+  '#quarantineShard': A.quarantineShard,
+  '#quarantineKey': A.quarantineKey,
+} as const;
+
+/**
+ * The single-item, conditional half of the DynamoDB store: the retry path and the quarantine. Each change is
+ * one UpdateItem whose condition encodes the item state machine, so two runs racing cannot both win and an
+ * OK item is never touched.
+ */
+export function createDynamoRetryPath(context: DynamoContext): RetryPathMethods {
+  const update = async (
+    infoType: string,
+    day: Day,
+    expression: string,
+    condition: string,
+    values: Item,
+  ): Promise<boolean> => {
+    const names = Object.fromEntries(
+      Object.entries(NAMES).filter(([alias]) => expression.includes(alias) || condition.includes(alias)),
+    );
+    try {
+      const output = await context.client.send(
+        new UpdateItemCommand({
+          TableName: context.tableName,
+          Key: { [PK]: { S: infoType }, [SK]: { S: formatIsoDate(day) } },
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':now': { S: context.now().toISOString() } },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'UpdateItem');
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw storeError('UpdateItem', error);
+    }
+  };
+  const retryShardOf = (infoType: string, day: Day): AttributeValue => ({
+    S: shardKey(ShardPrefix.Retry, shardOf(infoType, formatIsoDate(day))),
+  });
+  const inRetryPath = '#status IN (:pending, :retry)';
+  const retryStates = { ':pending': { S: ItemStatus.Pending }, ':retry': { S: ItemStatus.Retry } };
+
+  return {
+    async recordFailure(infoType, failure) {
+      const recorded = await update(
+        infoType,
+        failure.day,
+        'SET #status = :retry, #value = :null, #retryCount = :count, #lastError = :error, #updatedAt = :now, ' +
+          '#retryShard = :shard, #retryDue = :due',
+        // retry_count never goes down outside `release`: a late failure of an older attempt must not hand
+        // a date back retries it has spent (the 1 + MAX_RETRIES bound); the item stays due regardless.
+        `attribute_not_exists(#status) OR (${inRetryPath} AND #retryCount <= :count)`,
+        {
+          ...retryStates,
+          ':null': { NULL: true },
+          ':count': { N: String(failure.retryCount) },
+          ':error': { S: clip(failure.error) },
+          ':shard': retryShardOf(infoType, failure.day),
+          ':due': { S: failure.retryDue },
+        },
+      );
+      return recorded ? 'recorded' : 'left-alone';
+    },
+
+    spendRetry(infoType, day, from, retryDue) {
+      return update(
+        infoType,
+        day,
+        'SET #status = :retry, #retryCount = :to, #retryDue = :due, #updatedAt = :now',
+        `#retryCount = :from AND ${inRetryPath}`,
+        {
+          ...retryStates,
+          ':from': { N: String(from) },
+          ':to': { N: String(from + 1) },
+          ':due': { S: retryDue },
+        },
+      );
+    },
+
+    quarantine(infoType, day, lastError, retryCount) {
+      const iso = formatIsoDate(day);
+      return update(
+        infoType,
+        day,
+        'SET #status = :quarantined, #lastError = :error, #retryCount = :count, #updatedAt = :now, ' +
+          '#quarantineShard = :shard, #quarantineKey = :key REMOVE #retryShard, #retryDue',
+        inRetryPath,
+        {
+          ...retryStates,
+          ':quarantined': { S: ItemStatus.Quarantined },
+          ':error': { S: clip(lastError) },
+          ':count': { N: String(retryCount) },
+          ':shard': { S: shardKey(ShardPrefix.Quarantine, shardOf(infoType, iso)) },
+          ':key': { S: itemKey(infoType, iso) },
+        },
+      );
+    },
+
+    release(infoType, day, retryDue) {
+      return update(
+        infoType,
+        day,
+        'SET #status = :retry, #retryCount = :zero, #retryShard = :shard, #retryDue = :due, #updatedAt = :now ' +
+          'REMOVE #quarantineShard, #quarantineKey',
+        '#status = :quarantined',
+        {
+          ':retry': { S: ItemStatus.Retry },
+          ':quarantined': { S: ItemStatus.Quarantined },
+          ':zero': { N: '0' },
+          ':shard': retryShardOf(infoType, day),
+          ':due': { S: retryDue },
+        },
+      );
+    },
+
+    async dueItems(nowIso) {
+      const perShard = await mapConcurrently(
+        allShardKeys(ShardPrefix.Retry),
+        SHARD_READ_CONCURRENCY,
+        (shard) =>
+          queryIndex(context, indexes.retryDue.name, '#shard = :shard AND #sk <= :now', {
+            names: { '#shard': indexes.retryDue.partitionKey, '#sk': indexes.retryDue.sortKey },
+            values: { ':shard': { S: shard }, ':now': { S: nowIso } },
+          }),
+      );
+      return perShard.flat().map(toDueItem);
+    },
+
+    async listQuarantined(infoType) {
+      const found: QuarantinedItem[] = [];
+      for (const shard of allShardKeys(ShardPrefix.Quarantine)) {
+        const prefix = infoType === undefined ? '' : ' AND begins_with(#sk, :prefix)';
+        const rows = await queryIndex(context, indexes.quarantined.name, `#shard = :shard${prefix}`, {
+          names: {
+            '#shard': indexes.quarantined.partitionKey,
+            ...(prefix ? { '#sk': indexes.quarantined.sortKey } : {}),
+          },
+          values: {
+            ':shard': { S: shard },
+            ...(infoType === undefined ? {} : { ':prefix': { S: `${infoType}#` } }),
+          },
+        });
+        found.push(...rows.map(toQuarantinedItem));
+      }
+      return found.sort((a, b) =>
+        a.infoType === b.infoType ? a.day - b.day : a.infoType < b.infoType ? -1 : 1,
+      );
+    },
+  };
+}
+
+const MAX_ERROR_LENGTH = 1000;
+/** Shards of the retry-due index read at once by `dueItems`. */
+const SHARD_READ_CONCURRENCY = 4;
+
+/** An error text cut to a bounded length, never between the two halves of a surrogate pair. */
+function clip(text: string): string {
+  if (text.length <= MAX_ERROR_LENGTH) return text;
+  const code = text.charCodeAt(MAX_ERROR_LENGTH - 1);
+  // A lone high surrogate has no UTF-8 form: the stored text would be mangled or refused.
+  const isHighSurrogate = code >= 0xd800 && code <= 0xdbff;
+  return text.slice(0, isHighSurrogate ? MAX_ERROR_LENGTH - 1 : MAX_ERROR_LENGTH);
+}
+
+async function queryIndex(
+  context: DynamoContext,
+  indexName: string,
+  keyCondition: string,
+  expression: { names: Record<string, string>; values: Item },
+): Promise<Item[]> {
+  const rows: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await callDynamo('Query', () =>
+      context.client.send(
+        new QueryCommand({
+          TableName: context.tableName,
+          IndexName: indexName,
+          KeyConditionExpression: keyCondition,
+          ExpressionAttributeNames: expression.names,
+          ExpressionAttributeValues: expression.values,
+          ExclusiveStartKey: startKey,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
+    );
+    context.consumed(page.ConsumedCapacity?.CapacityUnits ?? 0, 'Query');
+    rows.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return rows;
+}
+
+function toDueItem(row: Item): DueItem {
+  const status = row[A.status]?.S === ItemStatus.Pending ? ItemStatus.Pending : ItemStatus.Retry;
+  const lastError = row[A.lastError]?.S;
+  return {
+    infoType: row[PK]?.S ?? '',
+    day: parseIsoDate(row[SK]?.S),
+    status,
+    retryCount: Number(row[A.retryCount]?.N ?? 0),
+    ...(lastError === undefined ? {} : { lastError }),
+  };
+}
+
+function toQuarantinedItem(row: Item): QuarantinedItem {
+  const lastError = row[A.lastError]?.S;
+  const updatedAt = row[A.updatedAt]?.S;
+  return {
+    infoType: row[PK]?.S ?? '',
+    day: parseIsoDate(row[SK]?.S),
+    retryCount: Number(row[A.retryCount]?.N ?? 0),
+    ...(lastError === undefined ? {} : { lastError }),
+    ...(updatedAt === undefined ? {} : { updatedAt }),
+  };
+}

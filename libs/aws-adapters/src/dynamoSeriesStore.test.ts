@@ -1,0 +1,404 @@
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  ProvisionedThroughputExceededException,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type BatchWriteItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { fc, test } from '@fast-check/vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { formatIsoDate, parseIsoDate, type Day, StoreError } from '@gapless/pipeline-core';
+import { createDynamoSeriesStore } from './dynamoSeriesStore.js';
+
+type Item = Record<string, AttributeValue>;
+
+const tableName = 'gapless-test';
+const now = new Date('2024-03-01T12:00:00.000Z');
+const dynamo = mockClient(DynamoDBClient);
+
+function makeStore() {
+  const sleeps: number[] = [];
+  const consumed: [string, number][] = [];
+  const store = createDynamoSeriesStore({
+    tableName,
+    client: new DynamoDBClient({ region: 'us-east-1' }),
+    now: () => now,
+    sleep: async (ms) => void sleeps.push(ms),
+    onConsumedCapacity: (units, operation) => void consumed.push([operation, units]),
+    claimTtlSeconds: 3600,
+  });
+  return { store, sleeps, consumed };
+}
+
+/** `count` consecutive days from `iso`. */
+function makeDays(iso: string, count: number): Day[] {
+  const first = parseIsoDate(iso);
+  return Array.from({ length: count }, (_, index) => first + index);
+}
+
+function throttled(): ProvisionedThroughputExceededException {
+  return new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
+}
+
+/** The items of every BatchWriteItem call, in call order. */
+function sentBatches(): Item[][] {
+  return dynamo
+    .commandCalls(BatchWriteItemCommand)
+    .map((call) =>
+      (call.args[0].input.RequestItems?.[tableName] ?? []).map((request) => request.PutRequest?.Item ?? {}),
+    );
+}
+
+function datesOf(items: Item[]): string[] {
+  return items.map((item) => item['date']?.S ?? '?');
+}
+
+function unprocessed(items: Item[]) {
+  return { UnprocessedItems: { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) } };
+}
+
+beforeEach(() => {
+  dynamo.reset();
+  dynamo.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
+});
+
+describe('createDynamoSeriesStore: watermark', () => {
+  it('reads the watermark with a consistent GetItem of META#<series>', async () => {
+    dynamo.on(GetItemCommand).resolves({ Item: { through: { S: '2024-02-29' } } });
+    const { store } = makeStore();
+
+    const through = await store.readWatermark('CURRENCY#USD');
+
+    expect(through).toBe(parseIsoDate('2024-02-29'));
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(GetItemCommand, {
+      TableName: tableName,
+      Key: { info_type: { S: 'META#CURRENCY#USD' }, date: { S: 'watermark' } },
+      ConsistentRead: true,
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+  });
+
+  it('answers undefined when no watermark was written', async () => {
+    dynamo.on(GetItemCommand).resolves({});
+    const { store } = makeStore();
+
+    expect(await store.readWatermark('CURRENCY#USD')).toBeUndefined();
+  });
+
+  it('writes the watermark as an ISO date with the time of the write', async () => {
+    dynamo.on(PutItemCommand).resolves({ ConsumedCapacity: { CapacityUnits: 1 } });
+    const { store, consumed } = makeStore();
+
+    await store.writeWatermark('CURRENCY#USD', parseIsoDate('2024-02-29'));
+
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutItemCommand, {
+      TableName: tableName,
+      Item: {
+        info_type: { S: 'META#CURRENCY#USD' },
+        date: { S: 'watermark' },
+        through: { S: '2024-02-29' },
+        updated_at: { S: now.toISOString() },
+      },
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    expect(consumed).toEqual([['PutItem', 1]]);
+  });
+});
+
+describe('createDynamoSeriesStore: presentDays', () => {
+  it('queries the partition from a date on, projecting only the aliased date', async () => {
+    dynamo
+      .on(QueryCommand)
+      .resolves({ Items: [{ date: { S: '2024-01-02' } }, { date: { S: '2024-01-03' } }] });
+    const { store } = makeStore();
+
+    const days = await store.presentDays('CURRENCY#USD', parseIsoDate('2024-01-01'));
+
+    expect(Array.from(days)).toEqual(makeDays('2024-01-02', 2));
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(QueryCommand, {
+      TableName: tableName,
+      KeyConditionExpression: '#pk = :pk AND #date >= :from',
+      ExpressionAttributeNames: { '#pk': 'info_type', '#date': 'date' },
+      ExpressionAttributeValues: { ':pk': { S: 'CURRENCY#USD' }, ':from': { S: '2024-01-01' } },
+      ProjectionExpression: '#date',
+      ReturnConsumedCapacity: 'TOTAL',
+      ExclusiveStartKey: undefined,
+    });
+  });
+
+  it('reads the whole partition when no date is given (audit)', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const { store } = makeStore();
+
+    const days = await store.presentDays('CURRENCY#USD');
+
+    expect(days).toHaveLength(0);
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'info_type', '#date': 'date' },
+      ExpressionAttributeValues: { ':pk': { S: 'CURRENCY#USD' } },
+    });
+  });
+
+  it('follows LastEvaluatedKey page after page and keeps every date (past the initial buffer)', async () => {
+    const dates = makeDays('2000-01-01', 3000).map(formatIsoDate);
+    const page = (from: number, to: number) => dates.slice(from, to).map((date) => ({ date: { S: date } }));
+    const lastKey = (date: string) => ({ info_type: { S: 'CURRENCY#USD' }, date: { S: date } });
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: page(0, 1500), LastEvaluatedKey: lastKey(dates[1499] ?? '') })
+      .resolvesOnce({ Items: page(1500, 2999), LastEvaluatedKey: lastKey(dates[2998] ?? '') })
+      .resolvesOnce({ Items: page(2999, 3000), ConsumedCapacity: { CapacityUnits: 0.5 } });
+    const { store, consumed } = makeStore();
+
+    const days = await store.presentDays('CURRENCY#USD');
+
+    expect(Array.from(days)).toEqual(makeDays('2000-01-01', 3000));
+    expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 3);
+    expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 2, {
+      ExclusiveStartKey: lastKey(dates[1499] ?? ''),
+    });
+    expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 3, {
+      ExclusiveStartKey: lastKey(dates[2998] ?? ''),
+    });
+    expect(consumed).toEqual([
+      ['Query', 0],
+      ['Query', 0],
+      ['Query', 0.5],
+    ]);
+  });
+
+  it('turns a failed Query into a StoreError that keeps the SDK error as cause', async () => {
+    const failure = throttled();
+    dynamo.on(QueryCommand).rejects(failure);
+    const { store } = makeStore();
+
+    const error = await store.presentDays('CURRENCY#USD').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ operation: 'Query', cause: failure });
+  });
+});
+
+describe('createDynamoSeriesStore: batch writes', () => {
+  it('writes placeholders as PENDING items on the retry-due index, in calls of at most 25', async () => {
+    const days = makeDays('2024-01-01', 60);
+    const { store } = makeStore();
+
+    const outcome = await store.writePlaceholders('CURRENCY#USD', days, '2024-03-01T13:00:00.000Z');
+
+    expect(outcome).toEqual({ unwritten: [], calls: 3, unprocessedRetries: 0 });
+    expect(sentBatches().map((items) => items.length)).toEqual([25, 25, 10]);
+    expect(
+      sentBatches()
+        .flat()
+        .map((item) => item['date']?.S),
+    ).toEqual(days.map(formatIsoDate));
+    expect(sentBatches()[0]?.[0]).toEqual({
+      info_type: { S: 'CURRENCY#USD' },
+      date: { S: '2024-01-01' },
+      value: { NULL: true },
+      status: { S: 'PENDING' },
+      retry_count: { N: '0' },
+      updated_at: { S: now.toISOString() },
+      retry_shard: { S: expect.stringMatching(/^RETRY#[0-7]$/) },
+      retry_due: { S: '2024-03-01T13:00:00.000Z' },
+    });
+    expect(dynamo).toHaveReceivedCommandWith(BatchWriteItemCommand, { ReturnConsumedCapacity: 'TOTAL' });
+  });
+
+  it('writes good values as OK items with their source and no index attributes', async () => {
+    const { store } = makeStore();
+
+    const outcome = await store.writeValues('CURRENCY#USD', 'bcb-sgs', [
+      { day: parseIsoDate('2024-01-02'), value: 4.8916 },
+    ]);
+
+    expect(outcome).toEqual({ unwritten: [], calls: 1, unprocessedRetries: 0 });
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(BatchWriteItemCommand, {
+      RequestItems: {
+        [tableName]: [
+          {
+            PutRequest: {
+              Item: {
+                info_type: { S: 'CURRENCY#USD' },
+                date: { S: '2024-01-02' },
+                value: { N: '4.8916' },
+                status: { S: 'OK' },
+                retry_count: { N: '0' },
+                updated_at: { S: now.toISOString() },
+                source: { S: 'bcb-sgs' },
+              },
+            },
+          },
+        ],
+      },
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+  });
+
+  it('makes no call for nothing to write', async () => {
+    const { store } = makeStore();
+
+    const outcome = await store.writeValues('CURRENCY#USD', 'bcb-sgs', []);
+
+    expect(outcome).toEqual({ unwritten: [], calls: 0, unprocessedRetries: 0 });
+    expect(dynamo).toHaveReceivedCommandTimes(BatchWriteItemCommand, 0);
+  });
+
+  it('sends UnprocessedItems again, and only them, after a back-off', async () => {
+    dynamo
+      .on(BatchWriteItemCommand)
+      .callsFakeOnce((input: BatchWriteItemCommandInput) => {
+        const items = (input.RequestItems?.[tableName] ?? []).map(
+          (request) => request.PutRequest?.Item ?? {},
+        );
+        return unprocessed(items.slice(7, 10));
+      })
+      .resolves({ UnprocessedItems: {} });
+    const { store, sleeps } = makeStore();
+
+    const outcome = await store.writePlaceholders('CURRENCY#USD', makeDays('2024-01-01', 10), 'due');
+
+    expect(outcome).toEqual({ unwritten: [], calls: 2, unprocessedRetries: 3 });
+    expect(datesOf(sentBatches()[1] ?? [])).toEqual(['2024-01-08', '2024-01-09', '2024-01-10']);
+    expect(sleeps).toHaveLength(1);
+  });
+
+  it('returns as unwritten the days DynamoDB never processed, without throwing', async () => {
+    dynamo.on(BatchWriteItemCommand).callsFake((input: BatchWriteItemCommandInput) => {
+      const items = (input.RequestItems?.[tableName] ?? []).map((request) => request.PutRequest?.Item ?? {});
+      return unprocessed(items.filter((item) => item['date']?.S === '2024-01-03'));
+    });
+    const { store, sleeps } = makeStore();
+
+    const outcome = await store.writePlaceholders('CURRENCY#USD', makeDays('2024-01-01', 5), 'due');
+
+    expect(outcome.unwritten).toEqual([parseIsoDate('2024-01-03')]);
+    expect(outcome.calls).toBe(8);
+    expect(sleeps).toHaveLength(7);
+  });
+
+  it('sends a throttled chunk again and reports nothing unwritten once it gets through', async () => {
+    dynamo.on(BatchWriteItemCommand).rejectsOnce(throttled()).resolves({ UnprocessedItems: {} });
+    const { store } = makeStore();
+
+    const outcome = await store.writePlaceholders('CURRENCY#USD', makeDays('2024-01-01', 3), 'due');
+
+    expect(outcome).toEqual({ unwritten: [], calls: 2, unprocessedRetries: 3 });
+    expect(sentBatches()[1]).toEqual(sentBatches()[0]);
+  });
+
+  it('throws a StoreError with the SDK error as cause when throttling never lets anything through', async () => {
+    const failure = throttled();
+    dynamo.on(BatchWriteItemCommand).rejects(failure);
+    const { store } = makeStore();
+
+    const error = await store
+      .writePlaceholders('CURRENCY#USD', makeDays('2024-01-01', 3), 'due')
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ operation: 'BatchWriteItem', cause: failure });
+    expect((error as Error).message).toContain('ProvisionedThroughputExceededException');
+    expect(dynamo).toHaveReceivedCommandTimes(BatchWriteItemCommand, 8);
+  });
+
+  it('returns the rest as unwritten when a later chunk keeps failing after the first one was written', async () => {
+    dynamo
+      .on(BatchWriteItemCommand)
+      .resolvesOnce({ UnprocessedItems: {} })
+      .rejects(new Error('socket hang up'));
+    const days = makeDays('2024-01-01', 30);
+    const { store } = makeStore();
+
+    const outcome = await store.writePlaceholders('CURRENCY#USD', days, 'due');
+
+    expect(outcome.unwritten).toEqual(days.slice(25));
+    expect(
+      sentBatches()
+        .slice(1)
+        .every((items) => items.length === 5),
+    ).toBe(true);
+  });
+
+  test.prop([fc.integer({ min: 0, max: 90 }), fc.infiniteStream(fc.boolean())])(
+    'every day ends written or unwritten, never both, never lost, in calls of at most 25',
+    async (count, processes) => {
+      dynamo.reset();
+      const written = new Set<string>();
+      dynamo.on(BatchWriteItemCommand).callsFake((input: BatchWriteItemCommandInput) => {
+        const items = (input.RequestItems?.[tableName] ?? []).map(
+          (request) => request.PutRequest?.Item ?? {},
+        );
+        const left = items.filter(() => !processes.next().value);
+        for (const item of items) if (!left.includes(item)) written.add(item['date']?.S ?? '?');
+        return unprocessed(left);
+      });
+      const days = makeDays('2024-01-01', count);
+      const { store } = makeStore();
+
+      const outcome = await store.writePlaceholders('CURRENCY#USD', days, 'due');
+
+      const unwritten = outcome.unwritten.map(formatIsoDate);
+      expect(unwritten.filter((date) => written.has(date))).toEqual([]);
+      expect([...written, ...unwritten].sort()).toEqual(days.map(formatIsoDate));
+      expect(sentBatches().every((items) => items.length <= 25)).toBe(true);
+    },
+  );
+});
+
+describe('createDynamoSeriesStore: claimAttempt', () => {
+  const first = parseIsoDate('2024-01-02');
+  const last = parseIsoDate('2024-01-31');
+
+  it('claims with a conditional PutItem in the CLAIM# partition, with a TTL', async () => {
+    dynamo.on(PutItemCommand).resolves({});
+    const { store } = makeStore();
+
+    const claimed = await store.claimAttempt('CURRENCY#USD', first, last, 2);
+
+    expect(claimed).toBe(true);
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutItemCommand, {
+      TableName: tableName,
+      Item: {
+        info_type: { S: 'CLAIM#CURRENCY#USD' },
+        date: { S: '2024-01-02/2024-01-31#2' },
+        expires_at: { N: String(now.getTime() / 1000 + 3600) },
+      },
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': 'info_type' },
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+  });
+
+  it('answers false when the claim is taken already', async () => {
+    dynamo
+      .on(PutItemCommand)
+      .resolvesOnce({})
+      .rejects(new ConditionalCheckFailedException({ message: 'taken', $metadata: {} }));
+    const { store } = makeStore();
+
+    const firstClaim = await store.claimAttempt('CURRENCY#USD', first, last, 0);
+    const secondClaim = await store.claimAttempt('CURRENCY#USD', first, last, 0);
+
+    expect([firstClaim, secondClaim]).toEqual([true, false]);
+  });
+
+  it('turns any other failure into a StoreError', async () => {
+    const failure = throttled();
+    dynamo.on(PutItemCommand).rejects(failure);
+    const { store } = makeStore();
+
+    const error = await store.claimAttempt('CURRENCY#USD', first, last, 0).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ operation: 'PutItem', cause: failure });
+  });
+});

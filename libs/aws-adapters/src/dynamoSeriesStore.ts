@@ -1,0 +1,223 @@
+import {
+  BatchWriteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import {
+  chunkForBatchWrite,
+  describeError,
+  formatIsoDate,
+  parseIsoDate,
+  type Day,
+  StoreError,
+  ItemStatus,
+  type SeriesItem,
+  type BatchWriteOutcome,
+  type GoodValue,
+  type SeriesStore,
+  writeWithRetry,
+} from '@gapless/pipeline-core';
+import { attributeMapSize } from './itemSize.js';
+import { createDynamoRetryPath } from './dynamoRetryPath.js';
+import { toAttributeMap } from './itemAttributes.js';
+import { callDynamo, isConditionFailure, storeError, type DynamoContext } from './dynamoContext.js';
+import { tableDefinition } from './tableDefinition.js';
+
+export interface DynamoSeriesStoreOptions {
+  readonly tableName: string;
+  /** Defaults to `new DynamoDBClient({})`, so the SDK's own variables (`AWS_ENDPOINT_URL_DYNAMODB`) apply. */
+  readonly client?: DynamoDBClient;
+  /** Receives the read/write capacity each call consumed (benchmarks, metrics). */
+  readonly onConsumedCapacity?: (units: number, operation: string) => void;
+  readonly now?: () => Date;
+  /** How long claims (duplicate-delivery guards) are kept before DynamoDB's TTL removes them. */
+  readonly claimTtlSeconds?: number;
+  /** Back-off of the BatchWriteItem loop, for tests. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+type Item = Record<string, AttributeValue>;
+const { partitionKey: PK, sortKey: SK } = tableDefinition;
+const WATERMARK_DATE = 'watermark';
+
+/**
+ * The `SeriesStore` on DynamoDB. Reads are keyed Queries (never a Scan); values and placeholders go through
+ * BatchWriteItem in 25s with the core's write loop; single-item changes are conditional so that a good
+ * value is never overwritten by a missing one. A batch write returns what it could not store as `unwritten`
+ * (unprocessed to the end, or in a chunk whose calls kept failing); it throws a `StoreError` only when it
+ * stored nothing because every call failed. Every other SDK failure is a `StoreError` with the SDK's as cause.
+ */
+export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): SeriesStore {
+  const context: DynamoContext = {
+    client: options.client ?? new DynamoDBClient({}),
+    tableName: options.tableName,
+    now: options.now ?? (() => new Date()),
+    consumed: options.onConsumedCapacity ?? (() => {}),
+  };
+  const claimTtlSeconds = options.claimTtlSeconds ?? 14 * 24 * 3600;
+  const sleep = options.sleep;
+
+  const batchPut = async (items: Item[]): Promise<BatchWriteOutcome> => {
+    const result = await writeWithRetry(items, (chunk) => sendBatch(context, chunk), {
+      chunk: (pending) => chunkForBatchWrite(pending, attributeMapSize),
+      ...(sleep ? { sleep } : {}),
+    });
+    // A partial write is an outcome (the caller records or re-queues the rest); a write that stored nothing
+    // because every call failed means DynamoDB is unavailable or refusing, and that is an error.
+    const lastError = result.errors.at(-1);
+    if (lastError !== undefined && items.length > 0 && result.unwritten.length === items.length) {
+      throw new StoreError(
+        'BatchWriteItem',
+        `none of ${items.length} items written in ${result.calls} calls; last: ${describeError(lastError)}`,
+        { cause: lastError },
+      );
+    }
+    return {
+      unwritten: result.unwritten.map((item) => parseIsoDate(item[SK]?.S)),
+      calls: result.calls,
+      unprocessedRetries: result.retriedItems,
+    };
+  };
+
+  return {
+    ...createDynamoRetryPath(context),
+
+    async readWatermark(infoType) {
+      const key = { [PK]: { S: `META#${infoType}` }, [SK]: { S: WATERMARK_DATE } };
+      const output = await callDynamo('GetItem', () =>
+        context.client.send(
+          new GetItemCommand({
+            TableName: context.tableName,
+            Key: key,
+            ConsistentRead: true,
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        ),
+      );
+      context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'GetItem');
+      const through = output.Item?.['through']?.S;
+      return through === undefined ? undefined : parseIsoDate(through);
+    },
+
+    async writeWatermark(infoType, through) {
+      const item = {
+        [PK]: { S: `META#${infoType}` },
+        [SK]: { S: WATERMARK_DATE },
+        through: { S: formatIsoDate(through) },
+        [tableDefinition.attributes.updatedAt]: { S: context.now().toISOString() },
+      };
+      const output = await callDynamo('PutItem', () =>
+        context.client.send(
+          new PutItemCommand({ TableName: context.tableName, Item: item, ReturnConsumedCapacity: 'TOTAL' }),
+        ),
+      );
+      context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'PutItem');
+    },
+
+    presentDays: (infoType, from) => presentDays(context, infoType, from),
+
+    async writePlaceholders(infoType, days, retryDue) {
+      const updatedAt = context.now().toISOString();
+      return batchPut(
+        days.map((day) =>
+          toAttributeMap(
+            item(infoType, day, { status: ItemStatus.Pending, value: null, retryDue, updatedAt }),
+          ),
+        ),
+      );
+    },
+
+    async writeValues(infoType, source, values: readonly GoodValue[]) {
+      const updatedAt = context.now().toISOString();
+      return batchPut(
+        values.map(({ day, value }) =>
+          toAttributeMap(item(infoType, day, { status: ItemStatus.Ok, value, source, updatedAt })),
+        ),
+      );
+    },
+
+    async claimAttempt(infoType, first, last, attempt) {
+      const expiresAt = Math.floor(context.now().getTime() / 1000) + claimTtlSeconds;
+      const claim = {
+        [PK]: { S: `CLAIM#${infoType}` },
+        [SK]: { S: `${formatIsoDate(first)}/${formatIsoDate(last)}#${attempt}` },
+        [tableDefinition.timeToLiveAttribute]: { N: String(expiresAt) },
+      };
+      try {
+        const output = await context.client.send(
+          new PutItemCommand({
+            TableName: context.tableName,
+            Item: claim,
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': PK },
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        );
+        context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'PutItem');
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw storeError('PutItem', error);
+      }
+    },
+  };
+}
+
+function item(
+  infoType: string,
+  day: Day,
+  fields: Pick<SeriesItem, 'status' | 'value' | 'updatedAt'> & Partial<SeriesItem>,
+): SeriesItem {
+  return { infoType, day, retryCount: 0, ...fields };
+}
+
+async function presentDays(context: DynamoContext, infoType: string, from?: Day): Promise<Int32Array> {
+  const input: QueryCommandInput = {
+    TableName: context.tableName,
+    KeyConditionExpression: from === undefined ? '#pk = :pk' : '#pk = :pk AND #date >= :from',
+    ExpressionAttributeNames: { '#pk': PK, '#date': SK },
+    ExpressionAttributeValues: {
+      ':pk': { S: infoType },
+      ...(from === undefined ? {} : { ':from': { S: formatIsoDate(from) } }),
+    },
+    ProjectionExpression: '#date',
+    ReturnConsumedCapacity: 'TOTAL',
+  };
+  let days = new Int32Array(1024);
+  let count = 0;
+  let startKey: Item | undefined;
+  do {
+    const page = await callDynamo('Query', () =>
+      context.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey })),
+    );
+    context.consumed(page.ConsumedCapacity?.CapacityUnits ?? 0, 'Query');
+    for (const row of page.Items ?? []) {
+      if (count === days.length) {
+        const grown = new Int32Array(days.length * 2);
+        grown.set(days);
+        days = grown;
+      }
+      days[count++] = parseIsoDate(row[SK]?.S);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return days.slice(0, count);
+}
+
+async function sendBatch(context: DynamoContext, chunk: Item[]): Promise<Item[]> {
+  // Not translated here: the write loop keeps what a call threw, and `batchPut` reports the SDK's own error.
+  const output = await context.client.send(
+    new BatchWriteItemCommand({
+      RequestItems: { [context.tableName]: chunk.map((entry) => ({ PutRequest: { Item: entry } })) },
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
+  for (const used of output.ConsumedCapacity ?? [])
+    context.consumed(used.CapacityUnits ?? 0, 'BatchWriteItem');
+  const unprocessed = output.UnprocessedItems?.[context.tableName] ?? [];
+  return unprocessed.flatMap((request) => (request.PutRequest?.Item ? [request.PutRequest.Item] : []));
+}

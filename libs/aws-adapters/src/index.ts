@@ -1,0 +1,15 @@
+// The AWS side of the pipeline's ports: the single table (DynamoDB) and the work queue (SQS), each built
+// from an injected client or a default one, so the SDK's own variables (endpoints, region) apply. The
+// table and queue definitions are data the local stack and the infrastructure code build the same
+// resources from.
+export { createDynamoSeriesStore } from './dynamoSeriesStore.js';
+export type { DynamoSeriesStoreOptions } from './dynamoSeriesStore.js';
+export { createSqsWorkQueue } from './sqsWorkQueue.js';
+export type { SqsWorkQueueOptions } from './sqsWorkQueue.js';
+export { toAttributeMap, fromAttributeMap } from './itemAttributes.js';
+export { attributeMapSize } from './itemSize.js';
+export { tableDefinition } from './tableDefinition.js';
+export type { TableDefinition } from './tableDefinition.js';
+export { queueDefinition } from './queueDefinition.js';
+export type { QueueDefinition } from './queueDefinition.js';
+export { ShardPrefix, shardOf, shardKey, allShardKeys } from './shard.js';

@@ -1,0 +1,93 @@
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
+import { buildApp } from 'fauxqs';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueDefinition } from '../src/queueDefinition.js';
+import { createSqsWorkQueue } from '../src/sqsWorkQueue.js';
+
+// fauxqs (an SQS emulator) in this process, on loopback, spoken to over HTTP by the real SDK client.
+const app = buildApp({ logger: false });
+let client: SQSClient;
+
+beforeAll(async () => {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  client = new SQSClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+
+afterAll(async () => {
+  client.destroy();
+  await app.close();
+});
+
+async function createQueue(name: string): Promise<string> {
+  const attributes = { MaximumMessageSize: String(queueDefinition.maximumMessageBytes) };
+  const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (QueueUrl === undefined) throw new Error('no queue URL');
+  return QueueUrl;
+}
+
+/** Receives (and deletes) until `count` messages came back or a receive finds the queue empty. */
+async function drain(queueUrl: string, count: number): Promise<Message[]> {
+  const received: Message[] = [];
+  while (received.length < count) {
+    const { Messages = [] } = await client.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) break;
+    received.push(...Messages);
+    const entries = Messages.map((message, index) => ({
+      Id: String(index),
+      ReceiptHandle: message.ReceiptHandle,
+    }));
+    await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+  }
+  return received;
+}
+
+describe('createSqsWorkQueue against fauxqs', () => {
+  it('delivers 25 bodies sent in three batches, each exactly once', async () => {
+    const queueUrl = await createQueue('work-25');
+    const bodies = Array.from({ length: 25 }, (_, index) => JSON.stringify({ partition_key: 'X', index }));
+    const queue = createSqsWorkQueue({ queueUrl, client });
+
+    const report = await queue.sendBodies(bodies);
+    const received = await drain(queueUrl, 26);
+
+    expect(report).toEqual({ sent: 25, calls: 3, failed: [] });
+    expect(received.map((message) => message.Body).sort()).toEqual([...bodies].sort());
+  });
+
+  it('splits large bodies so that no batch passes the payload limit', async () => {
+    const queueUrl = await createQueue('work-large');
+    const bodies = ['a', 'b', 'c', 'd'].map((letter) =>
+      letter.repeat(queueDefinition.maximumMessageBytes / 2),
+    );
+    const queue = createSqsWorkQueue({ queueUrl, client });
+
+    const report = await queue.sendBodies(bodies);
+    const received = await drain(queueUrl, 5);
+
+    expect(report).toEqual({ sent: 4, calls: 2, failed: [] });
+    expect(received.map((message) => message.Body?.length)).toEqual(bodies.map((body) => body.length));
+  });
+
+  it('reports a queue that does not exist as an error, not as sent', async () => {
+    const queueUrl = (await createQueue('work-exists')).replace('work-exists', 'work-missing');
+    const queue = createSqsWorkQueue({ queueUrl, client, maxAttempts: 2, sleep: async () => {} });
+
+    await expect(queue.sendBodies(['{}'])).rejects.toThrow(
+      /SQS SendMessageBatch: .*\(0 of 1 bodies were sent, 1 were not\)/,
+    );
+  });
+});

@@ -1,0 +1,114 @@
+import type { Env } from '@gapless/pipeline-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readPipelineConfig } from './pipelineConfig.js';
+import { configErrorOf } from '@gapless/pipeline-core/testing';
+
+const baseEnv = (overrides: Env = {}): Env => ({ TABLE_NAME: 'gapless', ...overrides });
+
+describe('readPipelineConfig', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('reads process.env by default and fills the defaults', () => {
+    // Prepare
+    vi.stubEnv('TABLE_NAME', 'gapless');
+    vi.stubEnv('QUEUE_URL', '');
+    vi.stubEnv('MAX_RETRIES', '');
+    // Act
+    const config = readPipelineConfig();
+    // Assess
+    expect(config).toEqual({
+      tableName: 'gapless',
+      maxRetries: 5,
+      sourceMode: 'live',
+      maxMessageBytes: 262_144,
+      timing: expect.any(Object),
+    });
+  });
+
+  it('reads every variable when set', () => {
+    // Prepare
+    const env = baseEnv({
+      QUEUE_URL: 'http://sqs.us-east-1.localhost:4566/000000000000/gapless-work',
+      MAX_RETRIES: '3',
+      SOURCE_MODE: 'simulated',
+    });
+    // Act
+    const config = readPipelineConfig(env, { requireQueue: true });
+    // Assess
+    expect(config).toEqual({
+      tableName: 'gapless',
+      queueUrl: 'http://sqs.us-east-1.localhost:4566/000000000000/gapless-work',
+      maxRetries: 3,
+      sourceMode: 'simulated',
+      maxMessageBytes: 262_144,
+      timing: expect.any(Object),
+    });
+  });
+
+  it.each([
+    [{}, 'TABLE_NAME', /TABLE_NAME is required/],
+    [{ TABLE_NAME: '   ' }, 'TABLE_NAME', /TABLE_NAME is required/],
+    [baseEnv(), 'QUEUE_URL', /QUEUE_URL is required/],
+    [baseEnv({ QUEUE_URL: 'not a url' }), 'QUEUE_URL', /must be an absolute http\(s\) URL, got "not a url"/],
+  ])('refuses %j when the queue is required', (env, variable, message) => {
+    // Act
+    const error = configErrorOf(() => readPipelineConfig(env, { requireQueue: true }));
+    // Assess
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(message);
+  });
+
+  it('does not require QUEUE_URL when the function does not send', () => {
+    expect(readPipelineConfig(baseEnv(), { requireQueue: false }).queueUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['MAX_RETRIES', '21', /MAX_RETRIES must be between 0 and 20, got 21/],
+    ['MAX_RETRIES', '-1', /between 0 and 20/],
+    ['MAX_RETRIES', 'five', /MAX_RETRIES must be an integer between 0 and 20, got "five"/],
+    ['MAX_RETRIES', '2.5', /must be an integer/],
+  ])('names %s when it is %j', (variable, value, message) => {
+    // Act
+    const error = configErrorOf(() => readPipelineConfig(baseEnv({ [variable]: value })));
+    // Assess
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(message);
+  });
+});
+
+describe('readPipelineConfig: source mode, message size and timing', () => {
+  const base = { TABLE_NAME: 't' };
+
+  it('defaults to live sources, the queue default size and production clocks', () => {
+    const config = readPipelineConfig(base);
+    expect(config.sourceMode).toBe('live');
+    expect(config.maxMessageBytes).toBe(262_144);
+    expect(config.timing).toEqual({
+      retryBackoffBaseMs: 300_000,
+      retryBackoffCapMs: 21_600_000,
+      pendingTimeoutMs: 3_600_000,
+      inflightTimeoutMs: 3_600_000,
+    });
+  });
+
+  it('reads seconds as fractions too, for the local stack', () => {
+    const config = readPipelineConfig({
+      ...base,
+      RETRY_BACKOFF_BASE_SECONDS: '0.5',
+      SOURCE_MODE: 'simulated',
+    });
+    expect(config.timing.retryBackoffBaseMs).toBe(500);
+    expect(config.sourceMode).toBe('simulated');
+  });
+
+  it.each([
+    ['SOURCE_MODE', 'fake', /SOURCE_MODE must be one of live, simulated, got "fake"/],
+    ['MAX_MESSAGE_BYTES', '10', /MAX_MESSAGE_BYTES must be/],
+    ['PENDING_TIMEOUT_SECONDS', '-1', /PENDING_TIMEOUT_SECONDS must be/],
+    ['INFLIGHT_TIMEOUT_SECONDS', 'soon', /INFLIGHT_TIMEOUT_SECONDS must be a number/],
+  ])('refuses a bad %s naming it', (name, value, message) => {
+    expect(() => readPipelineConfig({ ...base, [name]: value })).toThrow(message);
+  });
+});

@@ -1,0 +1,24 @@
+// Fakes and factories for the services' tests: an in-memory series store with DynamoDB's conditional
+// semantics, a recording queue, a scripted source, a recording telemetry and calendars for property tests.
+export { MemorySeriesStore } from './memorySeriesStore.js';
+export type { MemoryItem, WriteEvent } from './memorySeriesStore.js';
+export {
+  makeSeries,
+  RecordingQueue,
+  ScriptedSource,
+  sourceValue,
+  sourceDown,
+  recordingTelemetry,
+} from './fakes.js';
+export type { SourceCall, LogLine } from './fakes.js';
+export {
+  predicateCalendar,
+  everyDay,
+  weekdays,
+  weekdaysWithout,
+  windowStart,
+  windowLength,
+  arbitraryCalendar,
+  calendarWithDates,
+} from './fakeCalendars.js';
+export { configErrorOf } from './configErrorOf.js';
