@@ -1,6 +1,4 @@
 import {
-  civilFromDay,
-  parseIsoDate,
   type Day,
   SourceError,
   SourceId,
@@ -11,6 +9,7 @@ import {
   sourceWindowDays,
 } from '@gapless/pipeline-core';
 import { fetchWithRetry, summarizeBody, type HttpRetryOptions } from './http.js';
+import { formatSourceDate, parsePtaxTimestamp, SourceDateFormat } from './sourceDates.js';
 
 export interface BcbPtaxSourceOptions extends HttpRetryOptions {
   /** e.g. `https://olinda.bcb.gov.br/olinda/servico/PTAX/versao/v1/odata`, without a trailing slash. */
@@ -30,7 +29,6 @@ interface Bulletin {
   readonly type: string;
 }
 
-const PTAX_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}(?:\.\d{1,9})?$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
 /**
@@ -101,8 +99,7 @@ export function ptaxUrl(
 }
 
 function ptaxDate(day: Day): string {
-  const { year, month, day: dom } = civilFromDay(day);
-  return `${String(month).padStart(2, '0')}-${String(dom).padStart(2, '0')}-${String(year).padStart(4, '0')}`;
+  return formatSourceDate(day, SourceDateFormat.Ptax);
 }
 
 function parsePtaxPage(url: string, body: string): Bulletin[] {
@@ -124,8 +121,7 @@ function parseBulletin(row: unknown, index: number, malformed: (what: string) =>
   if (typeof row !== 'object' || row === null || Array.isArray(row))
     throw malformed(`value[${index}] is not an object`);
   const { cotacaoCompra, cotacaoVenda, dataHoraCotacao, tipoBoletim } = row as Record<string, unknown>;
-  const match = typeof dataHoraCotacao === 'string' ? PTAX_TIMESTAMP.exec(dataHoraCotacao) : null;
-  const day = match?.[1] === undefined ? undefined : tryParseIsoDate(match[1]);
+  const day = typeof dataHoraCotacao === 'string' ? parsePtaxTimestamp(dataHoraCotacao) : undefined;
   if (day === undefined) {
     throw malformed(
       `value[${index}].dataHoraCotacao ${JSON.stringify(dataHoraCotacao)} is not "YYYY-MM-DD hh:mm:ss"`,
@@ -147,14 +143,6 @@ function parseBulletin(row: unknown, index: number, malformed: (what: string) =>
     sell: cotacaoVenda as number,
     type: tipoBoletim,
   };
-}
-
-function tryParseIsoDate(text: string): Day | undefined {
-  try {
-    return parseIsoDate(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Whether a bulletin is the day's PTAX close: "Fechamento" or "Fechamento PTAX", not the interbank close. */

@@ -1,7 +1,4 @@
 import {
-  civilFromDay,
-  dayFromCivil,
-  daysInMonth,
   formatIsoDate,
   type Day,
   SourceError,
@@ -13,13 +10,13 @@ import {
   sourceWindowDays,
 } from '@gapless/pipeline-core';
 import { fetchWithRetry, summarizeBody, type HttpRetryOptions } from './http.js';
+import { formatSourceDate, parseSourceDate, SourceDateFormat } from './sourceDates.js';
 
 export interface BcbSgsSourceOptions extends HttpRetryOptions {
   /** e.g. `https://api.bcb.gov.br/dados/serie`, without a trailing slash. */
   readonly baseUrl: string;
 }
 
-const SGS_DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;
 const SGS_VALUE = /^-?\d+(?:\.\d+)?$/;
 
 /**
@@ -68,8 +65,7 @@ export function sgsUrl(baseUrl: string, code: number, from: Day, to: Day): strin
 }
 
 function sgsDate(day: Day): string {
-  const { year, month, day: dom } = civilFromDay(day);
-  return `${String(dom).padStart(2, '0')}/${String(month).padStart(2, '0')}/${String(year).padStart(4, '0')}`;
+  return formatSourceDate(day, SourceDateFormat.Sgs);
 }
 
 /** A 404 is SGS's way of saying "no values in this window"; any other 404 (a wrong path) is a failure. */
@@ -119,11 +115,7 @@ function parseRow(row: unknown, index: number, malformed: (what: string) => Sour
 
 /** Strict `dd/MM/yyyy` (two-digit day and month, a day that exists), as a day number. */
 export function parseSgsDate(text: string): Day | undefined {
-  const match = SGS_DATE.exec(text);
-  if (!match) return undefined;
-  const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  return dayFromCivil(year, month, day);
+  return parseSourceDate(text, SourceDateFormat.Sgs);
 }
 
 function kindOf(value: unknown): string {
