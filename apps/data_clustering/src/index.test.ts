@@ -126,11 +126,14 @@ describe('data_clustering handler', () => {
   });
 
   it('reads the watermark, then queries the partition from the series start projecting only the date', async () => {
+    // Prepare
     stubEnvironment();
     const handler = await loadHandler();
 
+    // Act
     await handler(scheduledEvent());
 
+    // Assess
     expect(dynamo).toHaveReceivedCommandWith(GetItemCommand, {
       TableName: tableName,
       Key: { info_type: { S: 'META#CURRENCY#USD' }, date: { S: 'watermark' } },
@@ -144,11 +147,14 @@ describe('data_clustering handler', () => {
   });
 
   it('writes the PENDING placeholders before sending, then moves the watermark', async () => {
+    // Prepare
     stubEnvironment();
     const handler = await loadHandler();
 
+    // Act
     await handler(scheduledEvent());
 
+    // Assess
     const batch = dynamo.commandCalls(BatchWriteItemCommand)[0]?.args[0].input;
     const items = (batch?.RequestItems?.[tableName] ?? []).map((request) => request.PutRequest?.Item);
     expect(items.map((item) => item?.['date']?.S)).toEqual(expectedDates);
@@ -160,42 +166,63 @@ describe('data_clustering handler', () => {
   });
 
   it('skips the watermark in an audit run asked for in the event detail', async () => {
+    // Prepare
     stubEnvironment();
     const handler = await loadHandler();
 
+    // Act
     await handler(scheduledEvent({ mode: 'audit' }));
 
+    // Assess
     expect(dynamo).not.toHaveReceivedCommand(GetItemCommand);
     expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 1);
   });
 
   it('fails when a series fails, naming it, after trying every series', async () => {
+    // Prepare
     stubEnvironment();
     dynamo.on(QueryCommand).rejects(new Error('connection reset'));
     const handler = await loadHandler();
 
-    await expect(handler(scheduledEvent())).rejects.toThrow(/1 of 1 series failed: CURRENCY#USD/);
+    // Act
+    const run = handler(scheduledEvent());
+
+    // Assess
+    await expect(run).rejects.toThrow(/1 of 1 series failed: CURRENCY#USD/);
     expect(sqs).not.toHaveReceivedCommand(SendMessageBatchCommand);
   });
 
   it('refuses an unknown mode', async () => {
+    // Prepare
     stubEnvironment();
     const handler = await loadHandler();
 
-    await expect(handler(scheduledEvent({ mode: 'everything' }))).rejects.toThrow(
-      /unknown mode "everything"/,
-    );
+    // Act
+    const run = handler(scheduledEvent({ mode: 'everything' }));
+
+    // Assess
+    await expect(run).rejects.toThrow(/unknown mode "everything"/);
   });
 
   it('fails at init, naming QUEUE_URL, when the variable is missing', async () => {
+    // Prepare
     stubEnvironment({ QUEUE_URL: '' });
 
-    await expect(loadHandler()).rejects.toThrow(/QUEUE_URL is required/);
+    // Act
+    const init = loadHandler();
+
+    // Assess
+    await expect(init).rejects.toThrow(/QUEUE_URL is required/);
   });
 
   it('fails at init, naming TABLE_NAME, when the variable is missing', async () => {
+    // Prepare
     stubEnvironment({ TABLE_NAME: '' });
 
-    await expect(loadHandler()).rejects.toThrow(/TABLE_NAME is required/);
+    // Act
+    const init = loadHandler();
+
+    // Assess
+    await expect(init).rejects.toThrow(/TABLE_NAME is required/);
   });
 });

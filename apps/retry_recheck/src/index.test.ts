@@ -112,12 +112,15 @@ describe('retry_recheck handler', () => {
   });
 
   it('spends a retry and re-enqueues each due date under the budget, grouped into one stream', async () => {
+    // Prepare
     stubEnvironment();
     indexHolds([dueRow('2024-01-08', 1), dueRow('2024-01-09', 1)]);
     const handler = await loadHandler();
 
+    // Act
     const report = await handler();
 
+    // Assess
     expect(report).toEqual({ due: 2, reenqueued: 2, quarantined: 0, messages: 1, skipped: 0 });
     expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
       TableName: tableName,
@@ -146,12 +149,15 @@ describe('retry_recheck handler', () => {
   });
 
   it('quarantines a due date that has spent MAX_RETRIES', async () => {
+    // Prepare
     stubEnvironment();
     indexHolds([dueRow('2024-01-08', 3)]);
     const handler = await loadHandler();
 
+    // Act
     const report = await handler();
 
+    // Assess
     expect(report).toMatchObject({ due: 1, quarantined: 1, reenqueued: 0 });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
       Key: { info_type: { S: 'CURRENCY#USD' }, date: { S: '2024-01-08' } },
@@ -165,8 +171,13 @@ describe('retry_recheck handler', () => {
   });
 
   it('fails at init, naming QUEUE_URL, when the variable is missing', async () => {
+    // Prepare
     stubEnvironment({ QUEUE_URL: '' });
 
-    await expect(loadHandler()).rejects.toThrow(/QUEUE_URL is required/);
+    // Act
+    const init = loadHandler();
+
+    // Assess
+    await expect(init).rejects.toThrow(/QUEUE_URL is required/);
   });
 });

@@ -91,11 +91,14 @@ describe('runRecheck', () => {
   });
 
   it('spends the retry before sending: retry_count + 1 and due again after the in-flight timeout', async () => {
+    // Prepare
     const { deps, store } = makeDeps();
     seed(store, { '2024-01-08': { retryCount: 1 } });
 
+    // Act
     await runRecheck(deps);
 
+    // Assess
     expect(itemOn(store, '2024-01-08')).toEqual({
       status: 'RETRY',
       value: null,
@@ -106,12 +109,15 @@ describe('runRecheck', () => {
   });
 
   it('re-enqueues a PENDING placeholder whose message was lost as its first retry', async () => {
+    // Prepare
     const { deps, store, queue } = makeDeps();
     seed(store, { '2024-01-08': { status: 'PENDING', retryCount: 0 } });
     delete store.series(usd.infoType).get(parseIsoDate('2024-01-08'))?.lastError;
 
+    // Act
     await runRecheck(deps);
 
+    // Assess
     expect(queue.messages()).toEqual([
       { partition_key: 'CURRENCY#USD', dates_to_download: ['2024-01-08'], reason: 'retry', attempt: 1 },
     ]);
@@ -119,6 +125,7 @@ describe('runRecheck', () => {
   });
 
   it('leaves alone what is not due yet, OK and QUARANTINED items', async () => {
+    // Prepare
     const { deps, store, queue } = makeDeps();
     seed(store, {
       '2024-01-08': { retryDue: future },
@@ -126,14 +133,17 @@ describe('runRecheck', () => {
       '2024-01-10': { status: 'QUARANTINED', retryCount: maxRetries },
     });
 
+    // Act
     const report = await runRecheck(deps);
 
+    // Assess
     expect(report).toEqual({ due: 0, reenqueued: 0, quarantined: 0, messages: 0, skipped: 0 });
     expect(queue.bodies).toEqual([]);
     expect(store.log).toEqual([]);
   });
 
   it('quarantines due dates at the budget, with retry_count = MAX_RETRIES and their last error', async () => {
+    // Prepare
     const { deps, store, queue } = makeDeps();
     seed(store, {
       '2024-01-08': { retryCount: maxRetries, lastError: 'HTTP 500' },
@@ -141,8 +151,10 @@ describe('runRecheck', () => {
     });
     delete store.series(usd.infoType).get(parseIsoDate('2024-01-09'))?.lastError;
 
+    // Act
     const report = await runRecheck(deps);
 
+    // Assess
     expect(report).toEqual({ due: 2, reenqueued: 0, quarantined: 2, messages: 0, skipped: 0 });
     expect(queue.bodies).toEqual([]);
     expect(itemOn(store, '2024-01-08')).toMatchObject({
@@ -171,6 +183,7 @@ describe('runRecheck', () => {
   });
 
   it('does not re-enqueue the same dates twice when two runs overlap', async () => {
+    // Prepare
     const { deps, store, queue } = makeDeps();
     seed(store, {
       '2024-01-08': { retryCount: 0 },
@@ -178,8 +191,10 @@ describe('runRecheck', () => {
       '2024-01-10': { retryCount: 2 },
     });
 
+    // Act
     const [first, second] = await Promise.all([runRecheck(deps), runRecheck(deps)]);
 
+    // Assess
     const sentDates = queue
       .messages()
       .flatMap((message) => message.dates_to_download)
@@ -192,23 +207,29 @@ describe('runRecheck', () => {
   });
 
   it('skips due dates of a series that left the catalog', async () => {
+    // Prepare
     const { deps, store, queue, telemetry } = makeDeps();
     seed(store, { '2024-01-08': {} }, 'CURRENCY#GBP');
 
+    // Act
     const report = await runRecheck(deps);
 
+    // Assess
     expect(report).toEqual({ due: 1, reenqueued: 0, quarantined: 0, messages: 0, skipped: 1 });
     expect(queue.bodies).toEqual([]);
     expect(telemetry.lines.map((line) => line.level)).toContain('warn');
   });
 
   it('keeps the retry spent when SQS refuses the message: the dates come due again later', async () => {
+    // Prepare
     const { deps, store, queue } = makeDeps();
     seed(store, { '2024-01-08': { retryCount: 1 }, '2024-01-09': { retryCount: 1 } });
     queue.refuse = () => 'InternalError: try again';
 
+    // Act
     const report = await runRecheck(deps);
 
+    // Assess
     expect(report).toMatchObject({ due: 2, reenqueued: 0, messages: 0 });
     expect(itemOn(store, '2024-01-08')).toMatchObject({
       status: 'RETRY',

@@ -198,6 +198,7 @@ describe('scraper handler, fuzzed', () => {
   test.prop([records], { numRuns: 10_000, seed: 20_240_201 })(
     'reports exactly the bad records, writes nothing for them, and never throws while one record is good',
     async (entries) => {
+      // Prepare
       dynamo.resetHistory();
       const event = sqsEvent(
         entries.map(([body, receiveCount], index) =>
@@ -207,8 +208,10 @@ describe('scraper handler, fuzzed', () => {
       const goodBodies = entries.map(([body]) => body).filter(isValidBody);
       const badIds = entries.flatMap(([body], index) => (isValidBody(body) ? [] : [`msg-${index}`]));
 
+      // Act
       const response: SQSBatchResponse = await handler(event, lambdaContext);
 
+      // Assess
       expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(badIds);
       const allowed = goodBodies.flatMap(allowedKeys);
       const exact = new Set(allowed.filter((key) => !key.startsWith('^')));

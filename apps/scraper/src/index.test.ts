@@ -79,14 +79,17 @@ describe('scraper handler', () => {
   });
 
   it('claims each attempt with a conditional PutItem before downloading', async () => {
+    // Prepare
     stubEnvironment();
     const handler = await loadHandler();
 
+    // Act
     await handler(
       sqsEvent([sqsRecord(workBody('CURRENCY#USD', week, 2), { messageId: 'm1' })]),
       lambdaContext,
     );
 
+    // Assess
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutItemCommand, {
       TableName: tableName,
       Item: expect.objectContaining({
@@ -98,11 +101,14 @@ describe('scraper handler', () => {
   });
 
   it('writes the simulated values as OK items in one BatchWriteItem', async () => {
+    // Prepare
     stubEnvironment();
     const handler = await loadHandler();
 
+    // Act
     await handler(sqsEvent([sqsRecord(workBody('CURRENCY#USD', week), { messageId: 'm1' })]), lambdaContext);
 
+    // Assess
     expect(dynamo).toHaveReceivedCommandTimes(BatchWriteItemCommand, 1);
     const items = dynamo
       .commandCalls(BatchWriteItemCommand)[0]
@@ -115,12 +121,14 @@ describe('scraper handler', () => {
   });
 
   it('fails only the record whose DynamoDB write failed, so SQS delivers it again', async () => {
+    // Prepare
     stubEnvironment();
     dynamo
       .on(PutItemCommand, { Item: { info_type: { S: 'CLAIM#CURRENCY#EUR' } } })
       .rejects(new Error('connection reset'));
     const handler = await loadHandler();
 
+    // Act
     const response = await handler(
       sqsEvent([
         sqsRecord(workBody('CURRENCY#EUR', ['2024-01-15']), { messageId: 'eur' }),
@@ -129,13 +137,16 @@ describe('scraper handler', () => {
       lambdaContext,
     );
 
+    // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'eur' }] });
   });
 
   it('reads ApproximateReceiveCount: a redelivery past MAX_RETRIES quarantines without downloading', async () => {
+    // Prepare
     stubEnvironment({ MAX_RETRIES: '3' });
     const handler = await loadHandler();
 
+    // Act
     const response = await handler(
       sqsEvent([
         sqsRecord(workBody('CURRENCY#USD', ['2024-01-08'], 3), { messageId: 'm1', receiveCount: 2 }),
@@ -143,6 +154,7 @@ describe('scraper handler', () => {
       lambdaContext,
     );
 
+    // Assess
     expect(response).toEqual({ batchItemFailures: [] });
     expect(dynamo).not.toHaveReceivedCommand(PutItemCommand);
     expect(dynamo).not.toHaveReceivedCommand(BatchWriteItemCommand);
@@ -158,18 +170,26 @@ describe('scraper handler', () => {
   });
 
   it('throws when every record of the batch failed', async () => {
+    // Prepare
     stubEnvironment();
     const handler = await loadHandler();
 
-    await expect(
-      handler(sqsEvent([sqsRecord('poison', { messageId: 'm1' })]), lambdaContext),
-    ).rejects.toThrow();
+    // Act
+    const run = handler(sqsEvent([sqsRecord('poison', { messageId: 'm1' })]), lambdaContext);
+
+    // Assess
+    await expect(run).rejects.toThrow();
     expect(dynamo).not.toHaveReceivedAnyCommand();
   });
 
   it('fails at init, naming TABLE_NAME, when the variable is missing', async () => {
+    // Prepare
     stubEnvironment({ TABLE_NAME: '' });
 
-    await expect(loadHandler()).rejects.toThrow(/TABLE_NAME is required/);
+    // Act
+    const init = loadHandler();
+
+    // Assess
+    await expect(init).rejects.toThrow(/TABLE_NAME is required/);
   });
 });

@@ -86,6 +86,7 @@ describe('scrapeRecord', () => {
   });
 
   it('records missing, null, out-of-bounds and non-positive values as RETRY with the reason', async () => {
+    // Prepare
     const { deps, store, source } = makeDeps();
     const script = new Map<string, number | null | undefined>([
       ['2024-01-08', undefined],
@@ -96,8 +97,10 @@ describe('scrapeRecord', () => {
     ]);
     source.valueOf = (_, day) => script.get(formatIsoDate(day));
 
+    // Act
     const outcome = await scrapeRecord(deps, { body: body(week), receiveCount: 1 }, deadline);
 
+    // Assess
     expect(outcome).toEqual({ kind: 'scraped', written: 0, failed: 5 });
     const retryDue = new Date(now.getTime() + backoffMs(0)).toISOString();
     const errors = week.map((date) => itemOn(store, date)?.lastError);
@@ -114,21 +117,27 @@ describe('scrapeRecord', () => {
   });
 
   it('writes the good values of a stream and records only the bad ones', async () => {
+    // Prepare
     const { deps, store, source } = makeDeps();
     source.valueOf = (_, day) => (formatIsoDate(day) === '2024-01-10' ? null : sourceValue(day));
 
+    // Act
     const outcome = await scrapeRecord(deps, { body: body(week), receiveCount: 1 }, deadline);
 
+    // Assess
     expect(outcome).toEqual({ kind: 'scraped', written: 4, failed: 1 });
     expect(week.map((date) => itemOn(store, date)?.status)).toEqual(['OK', 'OK', 'RETRY', 'OK', 'OK']);
   });
 
   it('records every date of the stream when the whole request fails', async () => {
+    // Prepare
     const { deps, store, source, telemetry } = makeDeps();
     source.failure = () => sourceDown('HTTP 503: unavailable');
 
+    // Act
     const outcome = await scrapeRecord(deps, { body: body(week, 2), receiveCount: 1 }, deadline);
 
+    // Assess
     expect(outcome).toEqual({ kind: 'scraped', written: 0, failed: 5 });
     for (const date of week) {
       expect(itemOn(store, date)).toMatchObject({
@@ -142,12 +151,15 @@ describe('scrapeRecord', () => {
   });
 
   it('never overwrites an OK value with a failure', async () => {
+    // Prepare
     const { deps, store, source } = makeDeps();
     await store.writeValues(series.infoType, 'simulated', [{ day: parseIsoDate('2024-01-09'), value: 7.5 }]);
     source.failure = () => sourceDown();
 
+    // Act
     await scrapeRecord(deps, { body: body(week), receiveCount: 1 }, deadline);
 
+    // Assess
     expect(itemOn(store, '2024-01-09')).toEqual({
       status: 'OK',
       value: 7.5,
@@ -158,11 +170,14 @@ describe('scrapeRecord', () => {
   });
 
   it('records the dates a batch write left unprocessed for retry', async () => {
+    // Prepare
     const { deps, store } = makeDeps();
     store.unwritable = new Set(days('2024-01-11'));
 
+    // Act
     const outcome = await scrapeRecord(deps, { body: body(week), receiveCount: 1 }, deadline);
 
+    // Assess
     expect(outcome).toEqual({ kind: 'scraped', written: 4, failed: 1 });
     expect(itemOn(store, '2024-01-11')).toMatchObject({
       status: 'RETRY',
@@ -171,35 +186,44 @@ describe('scrapeRecord', () => {
   });
 
   it('downloads a message delivered twice only once (the attempt is claimed)', async () => {
+    // Prepare
     const { deps, source } = makeDeps();
     const record = { body: body(week), receiveCount: 1 };
 
+    // Act
     const first = await scrapeRecord(deps, record, deadline);
     const second = await scrapeRecord(deps, record, deadline);
 
+    // Assess
     expect(first.kind).toBe('scraped');
     expect(second).toEqual({ kind: 'duplicate' });
     expect(source.calls).toHaveLength(1);
   });
 
   it('counts a redelivery as an attempt: the failure records the effective attempt', async () => {
+    // Prepare
     const { deps, store, source } = makeDeps();
     source.failure = () => sourceDown();
 
+    // Act
     await scrapeRecord(deps, { body: body(week, 1), receiveCount: 2 }, deadline);
 
+    // Assess
     expect(itemOn(store, '2024-01-08')?.retryCount).toBe(2);
     expect(source.calls).toHaveLength(1);
   });
 
   it('records a redelivery on every date before asking, so an ask whose delivery dies stays counted', async () => {
+    // Prepare
     const { deps, store, source } = makeDeps();
     await store.writePlaceholders(series.infoType, days(...week), '2024-02-01T00:00:00.000Z');
     await store.writeValues(series.infoType, 'simulated', [{ day: parseIsoDate('2024-01-12'), value: 5 }]);
     source.failure = () => new Error('the function ran out of time');
 
+    // Act
     const delivery = scrapeRecord(deps, { body: body(week, 1), receiveCount: 2 }, deadline);
 
+    // Assess
     await expect(delivery).rejects.toThrow('the function ran out of time');
     expect(source.calls).toHaveLength(1);
     for (const date of week.slice(0, 4)) {
@@ -213,30 +237,40 @@ describe('scrapeRecord', () => {
   });
 
   it('does not write before asking on a first delivery', async () => {
+    // Prepare
     const { deps, store, source } = makeDeps();
     source.failure = () => new Error('the function ran out of time');
 
-    await expect(scrapeRecord(deps, { body: body(week), receiveCount: 1 }, deadline)).rejects.toThrow();
+    // Act
+    const delivery = scrapeRecord(deps, { body: body(week), receiveCount: 1 }, deadline);
 
+    // Assess
+    await expect(delivery).rejects.toThrow();
     expect(store.log).toEqual([]);
   });
 
   it('still calls the source on the last attempt the budget allows', async () => {
+    // Prepare
     const { deps, source } = makeDeps();
 
+    // Act
     const outcome = await scrapeRecord(deps, { body: body(week, 2), receiveCount: 2 }, deadline);
 
+    // Assess
     expect(outcome.kind).toBe('scraped');
     expect(source.calls).toHaveLength(1);
   });
 
   it('quarantines without calling the source when redeliveries push the attempt past MAX_RETRIES', async () => {
+    // Prepare
     const { deps, store, source } = makeDeps();
     await store.writePlaceholders(series.infoType, days(...week), '2024-02-01T00:00:00.000Z');
     await store.writeValues(series.infoType, 'simulated', [{ day: parseIsoDate('2024-01-12'), value: 5 }]);
 
+    // Act
     const outcome = await scrapeRecord(deps, { body: body(week, 2), receiveCount: 3 }, deadline);
 
+    // Assess
     expect(outcome).toEqual({ kind: 'budget-spent', quarantined: 4 });
     expect(source.calls).toEqual([]);
     expect(store.claims.size).toBe(0);
@@ -248,13 +282,16 @@ describe('scrapeRecord', () => {
   });
 
   it('lets a DynamoDB failure out so SQS delivers the record again', async () => {
+    // Prepare
     const { deps, store } = makeDeps();
     store.fault = (operation) =>
       operation === 'writeValues' ? new StoreError('BatchWriteItem', 'down') : null;
 
-    await expect(scrapeRecord(deps, { body: body(week), receiveCount: 1 }, deadline)).rejects.toThrow(
-      StoreError,
-    );
+    // Act
+    const delivery = scrapeRecord(deps, { body: body(week), receiveCount: 1 }, deadline);
+
+    // Assess
+    await expect(delivery).rejects.toThrow(StoreError);
   });
 
   it.each([
@@ -280,10 +317,13 @@ describe('scrapeRecord', () => {
       'bad-attempt',
     ],
   ])('refuses a poison body (%s) with InvalidMessageError and writes nothing', async (_, poison, problem) => {
+    // Prepare
     const { deps, store, source } = makeDeps();
 
+    // Act
     const result = scrapeRecord(deps, { body: poison, receiveCount: 1 }, deadline);
 
+    // Assess
     await expect(result).rejects.toThrow(InvalidMessageError);
     await expect(result).rejects.toMatchObject({ problem });
     expect(store.log).toEqual([]);

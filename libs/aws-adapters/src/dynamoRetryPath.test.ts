@@ -55,11 +55,14 @@ describe('recordFailure', () => {
   const failure = { day, error: 'HTTP 504', retryCount: 2, retryDue: '2024-03-01T13:00:00.000Z' };
 
   it('sets RETRY with its error and index keys, only on a missing, PENDING or RETRY item not further on', async () => {
+    // Prepare
     dynamo.on(UpdateItemCommand).resolves({ ConsumedCapacity: { CapacityUnits: 1 } });
     const { attention, consumed } = makeAttention();
 
+    // Act
     const outcome = await attention.recordFailure(series, failure);
 
+    // Assess
     expect(outcome).toBe('recorded');
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
       TableName: tableName,
@@ -94,28 +97,39 @@ describe('recordFailure', () => {
   });
 
   it('leaves an OK or QUARANTINED item alone (the condition refuses it)', async () => {
+    // Prepare
     dynamo.on(UpdateItemCommand).rejects(conditionFailed());
     const { attention } = makeAttention();
 
-    expect(await attention.recordFailure(series, failure)).toBe('left-alone');
+    // Act
+    const outcome = await attention.recordFailure(series, failure);
+
+    // Assess
+    expect(outcome).toBe('left-alone');
   });
 
   it('clips a long error to 1000 characters without splitting a surrogate pair', async () => {
+    // Prepare
     const { attention } = makeAttention();
 
+    // Act
     await attention.recordFailure(series, { ...failure, error: `${'x'.repeat(999)}😀 and more` });
 
+    // Assess
     const values = dynamo.commandCalls(UpdateItemCommand)[0]?.args[0].input.ExpressionAttributeValues;
     expect(values?.[':error']).toEqual({ S: 'x'.repeat(999) });
   });
 
   it('turns any other failure into a StoreError with the SDK error as cause', async () => {
+    // Prepare
     const cause = new InternalServerError({ message: 'boom', $metadata: {} });
     dynamo.on(UpdateItemCommand).rejects(cause);
     const { attention } = makeAttention();
 
+    // Act
     const error = await attention.recordFailure(series, failure).catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(StoreError);
     expect(error).toMatchObject({ operation: 'UpdateItem', cause });
   });
@@ -123,10 +137,13 @@ describe('recordFailure', () => {
 
 describe('spendRetry', () => {
   it('moves retry_count from `from` to `from + 1` and pushes retry_due, only if nobody did it first', async () => {
+    // Prepare
     const { attention } = makeAttention();
 
+    // Act
     const spent = await attention.spendRetry(series, day, 3, '2024-03-01T12:30:00.000Z');
 
+    // Assess
     expect(spent).toBe(true);
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
       TableName: tableName,
@@ -152,22 +169,28 @@ describe('spendRetry', () => {
   });
 
   it('answers false when the retry was spent already (or the item left the retry path)', async () => {
+    // Prepare
     dynamo.on(UpdateItemCommand).resolvesOnce({}).rejects(conditionFailed());
     const { attention } = makeAttention();
 
+    // Act
     const first = await attention.spendRetry(series, day, 0, 'due');
     const second = await attention.spendRetry(series, day, 0, 'due');
 
+    // Assess
     expect([first, second]).toEqual([true, false]);
   });
 });
 
 describe('quarantine', () => {
   it('sets QUARANTINED with the quarantined index keys and removes the retry-due ones', async () => {
+    // Prepare
     const { attention } = makeAttention();
 
+    // Act
     const done = await attention.quarantine(series, day, 'HTTP 500', 5);
 
+    // Assess
     expect(done).toBe(true);
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
       TableName: tableName,
@@ -201,19 +224,27 @@ describe('quarantine', () => {
   });
 
   it('answers false for an item that is not PENDING or RETRY (an OK value is never quarantined)', async () => {
+    // Prepare
     dynamo.on(UpdateItemCommand).rejects(conditionFailed());
     const { attention } = makeAttention();
 
-    expect(await attention.quarantine(series, day, 'HTTP 500', 5)).toBe(false);
+    // Act
+    const done = await attention.quarantine(series, day, 'HTTP 500', 5);
+
+    // Assess
+    expect(done).toBe(false);
   });
 });
 
 describe('release', () => {
   it('puts a QUARANTINED item back on the retry-due index with a fresh budget', async () => {
+    // Prepare
     const { attention } = makeAttention();
 
+    // Act
     const released = await attention.release(series, day, '2024-03-01T12:00:00.000Z');
 
+    // Assess
     expect(released).toBe(true);
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
       TableName: tableName,
@@ -244,10 +275,15 @@ describe('release', () => {
   });
 
   it('answers false for an item that is not quarantined', async () => {
+    // Prepare
     dynamo.on(UpdateItemCommand).rejects(conditionFailed());
     const { attention } = makeAttention();
 
-    expect(await attention.release(series, day, 'due')).toBe(false);
+    // Act
+    const released = await attention.release(series, day, 'due');
+
+    // Assess
+    expect(released).toBe(false);
   });
 });
 
@@ -308,15 +344,21 @@ describe('dueItems', () => {
   });
 
   it('turns a failed Query into a StoreError', async () => {
+    // Prepare
     dynamo.on(QueryCommand).rejects(new InternalServerError({ message: 'boom', $metadata: {} }));
     const { attention } = makeAttention();
 
-    await expect(attention.dueItems(now.toISOString())).rejects.toBeInstanceOf(StoreError);
+    // Act
+    const listing = attention.dueItems(now.toISOString());
+
+    // Assess
+    await expect(listing).rejects.toBeInstanceOf(StoreError);
   });
 });
 
 describe('listQuarantined', () => {
   it('queries every shard of the quarantined index and sorts by series then date', async () => {
+    // Prepare
     dynamo
       .on(QueryCommand, { ExpressionAttributeValues: { ':shard': { S: 'QUARANTINE#2' } } })
       .resolves({ Items: [makeRow(series, '2024-01-09', { retry_count: { N: '5' } })] })
@@ -329,8 +371,10 @@ describe('listQuarantined', () => {
       });
     const { attention } = makeAttention();
 
+    // Act
     const listed = await attention.listQuarantined();
 
+    // Assess
     expect(listed).toEqual([
       { infoType: 'CURRENCY#EUR', day: parseIsoDate('2024-02-01'), retryCount: 0 },
       { infoType: series, day, retryCount: 0, lastError: 'HTTP 500', updatedAt: 'then' },
@@ -349,10 +393,13 @@ describe('listQuarantined', () => {
   });
 
   it('narrows every shard to one series with begins_with on info_type#', async () => {
+    // Prepare
     const { attention } = makeAttention();
 
+    // Act
     await attention.listQuarantined(series);
 
+    // Assess
     expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 8);
     expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 5, {
       IndexName: 'quarantined',

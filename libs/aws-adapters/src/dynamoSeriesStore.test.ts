@@ -70,11 +70,14 @@ beforeEach(() => {
 
 describe('createDynamoSeriesStore: watermark', () => {
   it('reads the watermark with a consistent GetItem of META#<series>', async () => {
+    // Prepare
     dynamo.on(GetItemCommand).resolves({ Item: { through: { S: '2024-02-29' } } });
     const { store } = makeStore();
 
+    // Act
     const through = await store.readWatermark('CURRENCY#USD');
 
+    // Assess
     expect(through).toBe(parseIsoDate('2024-02-29'));
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(GetItemCommand, {
       TableName: tableName,
@@ -85,18 +88,26 @@ describe('createDynamoSeriesStore: watermark', () => {
   });
 
   it('answers undefined when no watermark was written', async () => {
+    // Prepare
     dynamo.on(GetItemCommand).resolves({});
     const { store } = makeStore();
 
-    expect(await store.readWatermark('CURRENCY#USD')).toBeUndefined();
+    // Act
+    const through = await store.readWatermark('CURRENCY#USD');
+
+    // Assess
+    expect(through).toBeUndefined();
   });
 
   it('writes the watermark as an ISO date with the time of the write', async () => {
+    // Prepare
     dynamo.on(PutItemCommand).resolves({ ConsumedCapacity: { CapacityUnits: 1 } });
     const { store, consumed } = makeStore();
 
+    // Act
     await store.writeWatermark('CURRENCY#USD', parseIsoDate('2024-02-29'));
 
+    // Assess
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutItemCommand, {
       TableName: tableName,
       Item: {
@@ -113,13 +124,16 @@ describe('createDynamoSeriesStore: watermark', () => {
 
 describe('createDynamoSeriesStore: presentDays', () => {
   it('queries the partition from a date on, projecting only the aliased date', async () => {
+    // Prepare
     dynamo
       .on(QueryCommand)
       .resolves({ Items: [{ date: { S: '2024-01-02' } }, { date: { S: '2024-01-03' } }] });
     const { store } = makeStore();
 
+    // Act
     const days = await store.presentDays('CURRENCY#USD', parseIsoDate('2024-01-01'));
 
+    // Assess
     expect(Array.from(days)).toEqual(makeDays('2024-01-02', 2));
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(QueryCommand, {
       TableName: tableName,
@@ -133,11 +147,14 @@ describe('createDynamoSeriesStore: presentDays', () => {
   });
 
   it('reads the whole partition when no date is given (audit)', async () => {
+    // Prepare
     dynamo.on(QueryCommand).resolves({ Items: [] });
     const { store } = makeStore();
 
+    // Act
     const days = await store.presentDays('CURRENCY#USD');
 
+    // Assess
     expect(days).toHaveLength(0);
     expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
       KeyConditionExpression: '#pk = :pk',
@@ -147,6 +164,7 @@ describe('createDynamoSeriesStore: presentDays', () => {
   });
 
   it('follows LastEvaluatedKey page after page and keeps every date (past the initial buffer)', async () => {
+    // Prepare
     const dates = makeDays('2000-01-01', 3000).map(formatIsoDate);
     const page = (from: number, to: number) => dates.slice(from, to).map((date) => ({ date: { S: date } }));
     const lastKey = (date: string) => ({ info_type: { S: 'CURRENCY#USD' }, date: { S: date } });
@@ -157,8 +175,10 @@ describe('createDynamoSeriesStore: presentDays', () => {
       .resolvesOnce({ Items: page(2999, 3000), ConsumedCapacity: { CapacityUnits: 0.5 } });
     const { store, consumed } = makeStore();
 
+    // Act
     const days = await store.presentDays('CURRENCY#USD');
 
+    // Assess
     expect(Array.from(days)).toEqual(makeDays('2000-01-01', 3000));
     expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 3);
     expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 2, {
@@ -175,12 +195,15 @@ describe('createDynamoSeriesStore: presentDays', () => {
   });
 
   it('turns a failed Query into a StoreError that keeps the SDK error as cause', async () => {
+    // Prepare
     const failure = throttled();
     dynamo.on(QueryCommand).rejects(failure);
     const { store } = makeStore();
 
+    // Act
     const error = await store.presentDays('CURRENCY#USD').catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(StoreError);
     expect(error).toMatchObject({ operation: 'Query', cause: failure });
   });
@@ -188,11 +211,14 @@ describe('createDynamoSeriesStore: presentDays', () => {
 
 describe('createDynamoSeriesStore: batch writes', () => {
   it('writes placeholders as PENDING items on the retry-due index, in calls of at most 25', async () => {
+    // Prepare
     const days = makeDays('2024-01-01', 60);
     const { store } = makeStore();
 
+    // Act
     const outcome = await store.writePlaceholders('CURRENCY#USD', days, '2024-03-01T13:00:00.000Z');
 
+    // Assess
     expect(outcome).toEqual({ unwritten: [], calls: 3, unprocessedRetries: 0 });
     expect(sentBatches().map((items) => items.length)).toEqual([25, 25, 10]);
     expect(
@@ -214,12 +240,15 @@ describe('createDynamoSeriesStore: batch writes', () => {
   });
 
   it('writes good values as OK items with their source and no index attributes', async () => {
+    // Prepare
     const { store } = makeStore();
 
+    // Act
     const outcome = await store.writeValues('CURRENCY#USD', 'bcb-sgs', [
       { day: parseIsoDate('2024-01-02'), value: 4.8916 },
     ]);
 
+    // Assess
     expect(outcome).toEqual({ unwritten: [], calls: 1, unprocessedRetries: 0 });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(BatchWriteItemCommand, {
       RequestItems: {
@@ -244,15 +273,19 @@ describe('createDynamoSeriesStore: batch writes', () => {
   });
 
   it('makes no call for nothing to write', async () => {
+    // Prepare
     const { store } = makeStore();
 
+    // Act
     const outcome = await store.writeValues('CURRENCY#USD', 'bcb-sgs', []);
 
+    // Assess
     expect(outcome).toEqual({ unwritten: [], calls: 0, unprocessedRetries: 0 });
     expect(dynamo).toHaveReceivedCommandTimes(BatchWriteItemCommand, 0);
   });
 
   it('sends UnprocessedItems again, and only them, after a back-off', async () => {
+    // Prepare
     dynamo
       .on(BatchWriteItemCommand)
       .callsFakeOnce((input: BatchWriteItemCommandInput) => {
@@ -264,46 +297,57 @@ describe('createDynamoSeriesStore: batch writes', () => {
       .resolves({ UnprocessedItems: {} });
     const { store, sleeps } = makeStore();
 
+    // Act
     const outcome = await store.writePlaceholders('CURRENCY#USD', makeDays('2024-01-01', 10), 'due');
 
+    // Assess
     expect(outcome).toEqual({ unwritten: [], calls: 2, unprocessedRetries: 3 });
     expect(datesOf(sentBatches()[1] ?? [])).toEqual(['2024-01-08', '2024-01-09', '2024-01-10']);
     expect(sleeps).toHaveLength(1);
   });
 
   it('returns as unwritten the days DynamoDB never processed, without throwing', async () => {
+    // Prepare
     dynamo.on(BatchWriteItemCommand).callsFake((input: BatchWriteItemCommandInput) => {
       const items = (input.RequestItems?.[tableName] ?? []).map((request) => request.PutRequest?.Item ?? {});
       return unprocessed(items.filter((item) => item['date']?.S === '2024-01-03'));
     });
     const { store, sleeps } = makeStore();
 
+    // Act
     const outcome = await store.writePlaceholders('CURRENCY#USD', makeDays('2024-01-01', 5), 'due');
 
+    // Assess
     expect(outcome.unwritten).toEqual([parseIsoDate('2024-01-03')]);
     expect(outcome.calls).toBe(8);
     expect(sleeps).toHaveLength(7);
   });
 
   it('sends a throttled chunk again and reports nothing unwritten once it gets through', async () => {
+    // Prepare
     dynamo.on(BatchWriteItemCommand).rejectsOnce(throttled()).resolves({ UnprocessedItems: {} });
     const { store } = makeStore();
 
+    // Act
     const outcome = await store.writePlaceholders('CURRENCY#USD', makeDays('2024-01-01', 3), 'due');
 
+    // Assess
     expect(outcome).toEqual({ unwritten: [], calls: 2, unprocessedRetries: 3 });
     expect(sentBatches()[1]).toEqual(sentBatches()[0]);
   });
 
   it('throws a StoreError with the SDK error as cause when throttling never lets anything through', async () => {
+    // Prepare
     const failure = throttled();
     dynamo.on(BatchWriteItemCommand).rejects(failure);
     const { store } = makeStore();
 
+    // Act
     const error = await store
       .writePlaceholders('CURRENCY#USD', makeDays('2024-01-01', 3), 'due')
       .catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(StoreError);
     expect(error).toMatchObject({ operation: 'BatchWriteItem', cause: failure });
     expect((error as Error).message).toContain('ProvisionedThroughputExceededException');
@@ -311,6 +355,7 @@ describe('createDynamoSeriesStore: batch writes', () => {
   });
 
   it('returns the rest as unwritten when a later chunk keeps failing after the first one was written', async () => {
+    // Prepare
     dynamo
       .on(BatchWriteItemCommand)
       .resolvesOnce({ UnprocessedItems: {} })
@@ -318,8 +363,10 @@ describe('createDynamoSeriesStore: batch writes', () => {
     const days = makeDays('2024-01-01', 30);
     const { store } = makeStore();
 
+    // Act
     const outcome = await store.writePlaceholders('CURRENCY#USD', days, 'due');
 
+    // Assess
     expect(outcome.unwritten).toEqual(days.slice(25));
     expect(
       sentBatches()
@@ -331,6 +378,7 @@ describe('createDynamoSeriesStore: batch writes', () => {
   test.prop([fc.integer({ min: 0, max: 90 }), fc.infiniteStream(fc.boolean())])(
     'every day ends written or unwritten, never both, never lost, in calls of at most 25',
     async (count, processes) => {
+      // Prepare
       dynamo.reset();
       const written = new Set<string>();
       dynamo.on(BatchWriteItemCommand).callsFake((input: BatchWriteItemCommandInput) => {
@@ -344,8 +392,10 @@ describe('createDynamoSeriesStore: batch writes', () => {
       const days = makeDays('2024-01-01', count);
       const { store } = makeStore();
 
+      // Act
       const outcome = await store.writePlaceholders('CURRENCY#USD', days, 'due');
 
+      // Assess
       const unwritten = outcome.unwritten.map(formatIsoDate);
       expect(unwritten.filter((date) => written.has(date))).toEqual([]);
       expect([...written, ...unwritten].sort()).toEqual(days.map(formatIsoDate));
@@ -359,11 +409,14 @@ describe('createDynamoSeriesStore: claimAttempt', () => {
   const last = parseIsoDate('2024-01-31');
 
   it('claims with a conditional PutItem in the CLAIM# partition, with a TTL', async () => {
+    // Prepare
     dynamo.on(PutItemCommand).resolves({});
     const { store } = makeStore();
 
+    // Act
     const claimed = await store.claimAttempt('CURRENCY#USD', first, last, 2);
 
+    // Assess
     expect(claimed).toBe(true);
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutItemCommand, {
       TableName: tableName,
@@ -379,25 +432,31 @@ describe('createDynamoSeriesStore: claimAttempt', () => {
   });
 
   it('answers false when the claim is taken already', async () => {
+    // Prepare
     dynamo
       .on(PutItemCommand)
       .resolvesOnce({})
       .rejects(new ConditionalCheckFailedException({ message: 'taken', $metadata: {} }));
     const { store } = makeStore();
 
+    // Act
     const firstClaim = await store.claimAttempt('CURRENCY#USD', first, last, 0);
     const secondClaim = await store.claimAttempt('CURRENCY#USD', first, last, 0);
 
+    // Assess
     expect([firstClaim, secondClaim]).toEqual([true, false]);
   });
 
   it('turns any other failure into a StoreError', async () => {
+    // Prepare
     const failure = throttled();
     dynamo.on(PutItemCommand).rejects(failure);
     const { store } = makeStore();
 
+    // Act
     const error = await store.claimAttempt('CURRENCY#USD', first, last, 0).catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(StoreError);
     expect(error).toMatchObject({ operation: 'PutItem', cause: failure });
   });

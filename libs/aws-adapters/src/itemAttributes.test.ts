@@ -51,14 +51,19 @@ describe('toAttributeMap', () => {
       updatedAt: NOW,
       source: 'bcb-sgs',
     });
+
     // Act
     const map = toAttributeMap(item);
+
     // Assess
     expect(map).toEqual(storedOk({ source: { S: 'bcb-sgs' } }));
   });
 
   it('puts a RETRY item on the sparse retry-due index, in its shard', () => {
+    // Act
     const map = toAttributeMap(retryItem());
+
+    // Assess
     expect(map).toMatchObject({
       value: { NULL: true },
       status: { S: 'RETRY' },
@@ -71,7 +76,10 @@ describe('toAttributeMap', () => {
   });
 
   it('puts a QUARANTINED item on the quarantined index only, keyed info_type#date', () => {
+    // Act
     const map = toAttributeMap(retryItem({ status: ItemStatus.Quarantined, retryCount: 5 }));
+
+    // Assess
     expect(map.quarantine_shard).toEqual({ S: `QUARANTINE#${shardOf('CURRENCY#USD', '2024-01-02')}` });
     expect(map.quarantine_key).toEqual({ S: 'CURRENCY#USD#2024-01-02' });
     expect(map).not.toHaveProperty('retry_shard');
@@ -79,8 +87,14 @@ describe('toAttributeMap', () => {
   });
 
   it('writes a placeholder as PENDING with no value and no retries spent', () => {
+    // Prepare
     const item = pendingItem({ infoType: 'CURRENCY#USD', day: DAY, updatedAt: NOW, retryDue: NOW });
-    expect(toAttributeMap(item)).toMatchObject({
+
+    // Act
+    const map = toAttributeMap(item);
+
+    // Assess
+    expect(map).toMatchObject({
       status: { S: 'PENDING' },
       value: { NULL: true },
       retry_count: { N: '0' },
@@ -98,20 +112,33 @@ describe('toAttributeMap', () => {
     [{ status: 'DONE' as ItemStatus }, /unknown status "DONE"/],
     [{ infoType: '' }, /info_type is empty/],
   ])('refuses an item the table cannot hold (%j)', (overrides, reason) => {
+    // Act
     const attempt = () => toAttributeMap(retryItem(overrides));
+
+    // Assess
     expect(attempt).toThrow(InvalidItemError);
     expect(attempt).toThrow(reason);
   });
 
   it('stores -0 as 0', () => {
+    // Prepare
     const item = okItem({ infoType: 'X', day: DAY, value: -0, updatedAt: NOW });
-    expect(toAttributeMap(item).value).toEqual({ N: '0' });
+
+    // Act
+    const map = toAttributeMap(item);
+
+    // Assess
+    expect(map.value).toEqual({ N: '0' });
   });
 });
 
 describe('fromAttributeMap', () => {
   it('reads an OK item', () => {
-    expect(fromAttributeMap(storedOk())).toEqual({
+    // Act
+    const item = fromAttributeMap(storedOk());
+
+    // Assess
+    expect(item).toEqual({
       infoType: 'CURRENCY#USD',
       day: DAY,
       value: 4.8916,
@@ -150,8 +177,10 @@ describe('fromAttributeMap', () => {
     const map = Object.fromEntries(
       Object.entries(storedOk(overrides)).filter(([, value]) => value !== undefined),
     );
+
     // Act
     const attempt = () => fromAttributeMap(map);
+
     // Assess
     expect(attempt).toThrow(InvalidItemError);
     expect(attempt).toThrow(reason);
@@ -186,11 +215,18 @@ const itemArb: fc.Arbitrary<SeriesItem> = fc
 
 describe('item round trip', () => {
   test.prop([itemArb])('fromAttributeMap(toAttributeMap(item)) is the item', (item) => {
-    expect(fromAttributeMap(toAttributeMap(item))).toEqual(item);
+    // Act
+    const roundTripped = fromAttributeMap(toAttributeMap(item));
+
+    // Assess
+    expect(roundTripped).toEqual(item);
   });
 
   test.prop([itemArb])('carries index keys exactly for the statuses of each sparse index', (item) => {
+    // Act
     const map = toAttributeMap(item);
+
+    // Assess
     const onRetryPath = item.status === ItemStatus.Pending || item.status === ItemStatus.Retry;
     expect('retry_shard' in map && 'retry_due' in map).toBe(onRetryPath);
     expect('retry_shard' in map || 'retry_due' in map).toBe(onRetryPath);

@@ -60,20 +60,26 @@ beforeEach(() => {
 
 describe('createSqsWorkQueue', () => {
   it('makes no call for no bodies', async () => {
+    // Prepare
     const { queue } = makeQueue();
 
+    // Act
     const report = await queue.sendBodies([]);
 
+    // Assess
     expect(report).toEqual({ sent: 0, calls: 0, failed: [] });
     expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 0);
   });
 
   it('sends 25 bodies in three calls of 10, 10 and 5 entries, ids being the input positions', async () => {
+    // Prepare
     const bodies = makeBodies(25);
     const { queue } = makeQueue();
 
+    // Act
     const report = await queue.sendBodies(bodies);
 
+    // Assess
     expect(report).toEqual({ sent: 25, calls: 3, failed: [] });
     expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 3);
     const ranges = [
@@ -91,12 +97,15 @@ describe('createSqsWorkQueue', () => {
   });
 
   it('splits a batch whose total size would pass the byte limit', async () => {
+    // Prepare
     const big = 'x'.repeat(100 * 1024);
     const bodies = [big, big, big];
     const { queue } = makeQueue();
 
+    // Act
     const report = await queue.sendBodies(bodies);
 
+    // Assess
     expect(report).toEqual({ sent: 3, calls: 2, failed: [] });
     expect(sqs).toHaveReceivedNthCommandWith(SendMessageBatchCommand, 1, {
       Entries: entriesFor(bodies, [0, 1]),
@@ -107,25 +116,31 @@ describe('createSqsWorkQueue', () => {
   });
 
   it('refuses a body over the queue limit before sending anything', async () => {
+    // Prepare
     const bodies = ['small', 'é'.repeat(queueDefinition.maximumMessageBytes / 2 + 1)];
     const { queue } = makeQueue();
 
+    // Act
     const sending = queue.sendBodies(bodies);
 
+    // Assess
     await expect(sending).rejects.toThrow(QueueError);
     await expect(sending).rejects.toThrow(/body #1 is 262146 bytes, over the queue's limit of 262144/);
     expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 0);
   });
 
   it('refuses an empty body and a character SQS does not accept', async () => {
+    // Prepare
     const { queue } = makeQueue();
 
+    // Act / Assess
     await expect(queue.sendBodies(['ok', ''])).rejects.toThrow(/body #1 is empty/);
     await expect(queue.sendBodies(['a\u0000b'])).rejects.toThrow(/body #0 holds a character/);
     expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 0);
   });
 
   it('retries only the entries that failed through no fault of the sender, after a back-off', async () => {
+    // Prepare
     const bodies = makeBodies(3);
     sqs
       .on(SendMessageBatchCommand)
@@ -135,8 +150,10 @@ describe('createSqsWorkQueue', () => {
       .callsFake(acceptAll);
     const { queue, sleeps } = makeQueue();
 
+    // Act
     const report = await queue.sendBodies(bodies);
 
+    // Assess
     expect(report).toEqual({ sent: 3, calls: 2, failed: [] });
     expect(sqs).toHaveReceivedNthCommandWith(SendMessageBatchCommand, 2, {
       QueueUrl: queueUrl,
@@ -146,13 +163,16 @@ describe('createSqsWorkQueue', () => {
   });
 
   it('returns sender faults in failed without retrying them', async () => {
+    // Prepare
     const bodies = makeBodies(2);
     const refused = { Id: '0', SenderFault: true, Code: 'InvalidParameterValue', Message: 'bad body' };
     sqs.on(SendMessageBatchCommand).resolvesOnce(answer(['1'], [refused]));
     const { queue, sleeps } = makeQueue();
 
+    // Act
     const report = await queue.sendBodies(bodies);
 
+    // Assess
     expect(report).toEqual({
       sent: 1,
       calls: 1,
@@ -162,6 +182,7 @@ describe('createSqsWorkQueue', () => {
   });
 
   it('returns the entries that still fail after maxAttempts, with their last error', async () => {
+    // Prepare
     const bodies = makeBodies(2);
     const busy = { Id: '1', SenderFault: false, Code: 'ServiceUnavailable', Message: 'busy' };
     sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
@@ -173,8 +194,10 @@ describe('createSqsWorkQueue', () => {
     });
     const { queue, sleeps } = makeQueue({ maxAttempts: 4 });
 
+    // Act
     const report = await queue.sendBodies(bodies);
 
+    // Assess
     expect(report).toEqual({
       sent: 1,
       calls: 4,
@@ -184,6 +207,7 @@ describe('createSqsWorkQueue', () => {
   });
 
   it('resends an entry the response does not mention', async () => {
+    // Prepare
     const bodies = makeBodies(2);
     sqs
       .on(SendMessageBatchCommand)
@@ -191,8 +215,10 @@ describe('createSqsWorkQueue', () => {
       .callsFake(acceptAll);
     const { queue } = makeQueue();
 
+    // Act
     const report = await queue.sendBodies(bodies);
 
+    // Assess
     expect(report).toEqual({ sent: 2, calls: 2, failed: [] });
     expect(sqs).toHaveReceivedNthCommandWith(SendMessageBatchCommand, 2, {
       Entries: entriesFor(bodies, [1]),
@@ -200,13 +226,16 @@ describe('createSqsWorkQueue', () => {
   });
 
   it('retries the whole batch after a throttling exception', async () => {
+    // Prepare
     const bodies = makeBodies(2);
     const throttled = new RequestThrottled({ message: 'slow down', $metadata: {} });
     sqs.on(SendMessageBatchCommand).rejectsOnce(throttled).callsFake(acceptAll);
     const { queue, sleeps } = makeQueue();
 
+    // Act
     const report = await queue.sendBodies(bodies);
 
+    // Assess
     expect(report).toEqual({ sent: 2, calls: 2, failed: [] });
     expect(sqs).toHaveReceivedNthCommandWith(SendMessageBatchCommand, 2, {
       Entries: entriesFor(bodies, [0, 1]),
@@ -215,12 +244,15 @@ describe('createSqsWorkQueue', () => {
   });
 
   it('throws a QueueError carrying the cause when throttling outlasts maxAttempts', async () => {
+    // Prepare
     const throttled = new RequestThrottled({ message: 'slow down', $metadata: {} });
     sqs.on(SendMessageBatchCommand).rejects(throttled);
     const { queue } = makeQueue({ maxAttempts: 3 });
 
+    // Act
     const error = await queue.sendBodies(makeBodies(12)).catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(QueueError);
     expect((error as QueueError).cause).toBe(throttled);
     expect((error as QueueError).message).toMatch(
@@ -230,12 +262,15 @@ describe('createSqsWorkQueue', () => {
   });
 
   it('throws a QueueError telling how far it got when calls keep failing, keeping what was sent', async () => {
+    // Prepare
     const missing = new QueueDoesNotExist({ message: 'no such queue', $metadata: {} });
     sqs.on(SendMessageBatchCommand).callsFakeOnce(acceptAll).rejects(missing);
     const { queue, sleeps } = makeQueue({ maxAttempts: 3 });
 
+    // Act
     const error = await queue.sendBodies(makeBodies(15)).catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(QueueError);
     expect((error as QueueError).cause).toBe(missing);
     expect((error as QueueError).message).toMatch(
@@ -249,6 +284,7 @@ describe('createSqsWorkQueue', () => {
   });
 
   it('reports an entry failure and throws nothing when the last failure was not an exception', async () => {
+    // Prepare
     const throttled = new RequestThrottled({ message: 'slow down', $metadata: {} });
     const busy = { Id: '0', SenderFault: false, Code: 'InternalError', Message: 'try later' };
     sqs
@@ -257,8 +293,10 @@ describe('createSqsWorkQueue', () => {
       .resolves(answer([], [busy]));
     const { queue } = makeQueue({ maxAttempts: 2 });
 
+    // Act
     const report = await queue.sendBodies(['only']);
 
+    // Assess
     expect(report).toEqual({
       sent: 0,
       calls: 2,
@@ -267,6 +305,7 @@ describe('createSqsWorkQueue', () => {
   });
 
   it('refuses an empty queue URL', () => {
+    // Act / Assess
     expect(() => createSqsWorkQueue({ queueUrl: ' ' })).toThrow(QueueError);
   });
 });
@@ -280,8 +319,10 @@ describe('packSendBatches', () => {
   test.prop([fc.array(fc.integer({ min: 1, max: 500 }), { maxLength: 60 }), limits])(
     'keeps every index once, in order, each batch within both limits unless a body alone fills it',
     (sizes, { maxEntries, maxBytes }) => {
+      // Act
       const batches = packSendBatches(sizes, maxEntries, maxBytes);
 
+      // Assess
       expect(batches.flat()).toEqual(sizes.map((_, index) => index));
       for (const batch of batches) {
         const bytes = batch.reduce((sum, index) => sum + (sizes[index] ?? 0), 0);
@@ -295,8 +336,10 @@ describe('packSendBatches', () => {
   test.prop([fc.array(fc.integer({ min: 1, max: 500 }), { minLength: 2, maxLength: 60 }), limits])(
     'closes a batch only when the next body would not fit',
     (sizes, { maxEntries, maxBytes }) => {
+      // Act
       const batches = packSendBatches(sizes, maxEntries, maxBytes);
 
+      // Assess
       batches.slice(0, -1).forEach((batch, position) => {
         const next = batches[position + 1]?.[0] ?? 0;
         const bytes = batch.reduce((sum, index) => sum + (sizes[index] ?? 0), 0);

@@ -98,12 +98,15 @@ async function dueOf(infoType: string, nowIso: string): Promise<DueItem[]> {
 
 describe('createDynamoSeriesStore against dynalite', () => {
   it('makes placeholder dates present and due, and good values take them off the retry path', async () => {
+    // Prepare
     const series = 'TEST#PRESENT';
     const days = makeDays('2024-01-01', 60);
 
+    // Act
     const placed = await store.writePlaceholders(series, days, due);
     const written = await store.writeValues(series, 'simulated', [{ day: days[0] as Day, value: 4.25 }]);
 
+    // Assess
     expect(placed).toEqual({ unwritten: [], calls: 3, unprocessedRetries: 0 });
     expect(written.unwritten).toEqual([]);
     expect(Array.from(await store.presentDays(series))).toEqual(days);
@@ -118,6 +121,7 @@ describe('createDynamoSeriesStore against dynalite', () => {
   });
 
   it('walks PENDING -> RETRY -> QUARANTINED -> RETRY with conditional updates, never touching OK', async () => {
+    // Prepare
     const series = 'TEST#MACHINE';
     const [good, pending, missing] = makeDays('2024-01-01', 3) as [Day, Day, Day];
     await store.writeValues(series, 'simulated', [{ day: good, value: 1.5 }]);
@@ -125,6 +129,7 @@ describe('createDynamoSeriesStore against dynalite', () => {
     const okBefore = await readItem(series, good);
     const failure = (retryCount: number) => ({ error: 'HTTP 504', retryCount, retryDue: due });
 
+    // Act / Assess
     expect(await store.recordFailure(series, { day: good, ...failure(0) })).toBe('left-alone');
     expect(await store.recordFailure(series, { day: pending, ...failure(0) })).toBe('recorded');
     expect(await store.recordFailure(series, { day: missing, ...failure(0) })).toBe('recorded');
@@ -165,6 +170,7 @@ describe('createDynamoSeriesStore against dynalite', () => {
   });
 
   it('lists quarantined dates per series (prefix on the index sort key) and across series', async () => {
+    // Prepare
     const days = makeDays('2024-02-01', 12);
     for (const series of ['TEST#Q', 'TEST#QX']) {
       await store.writePlaceholders(series, days, due);
@@ -172,9 +178,11 @@ describe('createDynamoSeriesStore against dynalite', () => {
         expect(await store.quarantine(series, day, `gave up on ${series}`, 5)).toBe(true);
     }
 
+    // Act
     const one = await store.listQuarantined('TEST#Q');
     const all = await store.listQuarantined();
 
+    // Assess
     expect(one.map((item) => item.day)).toEqual(days);
     expect(one.every((item) => item.infoType === 'TEST#Q' && item.retryCount === 5)).toBe(true);
     expect(one[0]).toMatchObject({ lastError: 'gave up on TEST#Q', updatedAt: expect.any(String) });
@@ -186,26 +194,32 @@ describe('createDynamoSeriesStore against dynalite', () => {
   });
 
   it('round-trips the watermark', async () => {
+    // Prepare
     const series = 'TEST#WATERMARK';
 
+    // Act
     const before = await store.readWatermark(series);
     await store.writeWatermark(series, parseIsoDate('2024-02-29'));
     await store.writeWatermark(series, parseIsoDate('2024-03-01'));
 
+    // Assess
     expect(before).toBeUndefined();
     expect(await store.readWatermark(series)).toBe(parseIsoDate('2024-03-01'));
     expect(Array.from(await store.presentDays(series))).toEqual([]);
   });
 
   it('claims an attempt once; another attempt of the same stream is a new claim', async () => {
+    // Prepare
     const [first, last] = [parseIsoDate('2024-01-02'), parseIsoDate('2024-01-31')];
 
+    // Act
     const claims = [
       await store.claimAttempt('TEST#CLAIM', first, last, 0),
       await store.claimAttempt('TEST#CLAIM', first, last, 0),
       await store.claimAttempt('TEST#CLAIM', first, last, 1),
     ];
 
+    // Assess
     expect(claims).toEqual([true, false, true]);
     expect(Array.from(await store.presentDays('TEST#CLAIM'))).toEqual([]);
   });

@@ -57,37 +57,46 @@ async function drain(queueUrl: string, count: number): Promise<Message[]> {
 
 describe('createSqsWorkQueue against fauxqs', () => {
   it('delivers 25 bodies sent in three batches, each exactly once', async () => {
+    // Prepare
     const queueUrl = await createQueue('work-25');
     const bodies = Array.from({ length: 25 }, (_, index) => JSON.stringify({ partition_key: 'X', index }));
     const queue = createSqsWorkQueue({ queueUrl, client });
 
+    // Act
     const report = await queue.sendBodies(bodies);
     const received = await drain(queueUrl, 26);
 
+    // Assess
     expect(report).toEqual({ sent: 25, calls: 3, failed: [] });
     expect(received.map((message) => message.Body).sort()).toEqual([...bodies].sort());
   });
 
   it('splits large bodies so that no batch passes the payload limit', async () => {
+    // Prepare
     const queueUrl = await createQueue('work-large');
     const bodies = ['a', 'b', 'c', 'd'].map((letter) =>
       letter.repeat(queueDefinition.maximumMessageBytes / 2),
     );
     const queue = createSqsWorkQueue({ queueUrl, client });
 
+    // Act
     const report = await queue.sendBodies(bodies);
     const received = await drain(queueUrl, 5);
 
+    // Assess
     expect(report).toEqual({ sent: 4, calls: 2, failed: [] });
     expect(received.map((message) => message.Body?.length)).toEqual(bodies.map((body) => body.length));
   });
 
   it('reports a queue that does not exist as an error, not as sent', async () => {
+    // Prepare
     const queueUrl = (await createQueue('work-exists')).replace('work-exists', 'work-missing');
     const queue = createSqsWorkQueue({ queueUrl, client, maxAttempts: 2, sleep: async () => {} });
 
-    await expect(queue.sendBodies(['{}'])).rejects.toThrow(
-      /SQS SendMessageBatch: .*\(0 of 1 bodies were sent, 1 were not\)/,
-    );
+    // Act
+    const sending = queue.sendBodies(['{}']);
+
+    // Assess
+    await expect(sending).rejects.toThrow(/SQS SendMessageBatch: .*\(0 of 1 bodies were sent, 1 were not\)/);
   });
 });

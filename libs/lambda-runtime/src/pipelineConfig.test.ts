@@ -15,8 +15,10 @@ describe('readPipelineConfig', () => {
     vi.stubEnv('TABLE_NAME', 'gapless');
     vi.stubEnv('QUEUE_URL', '');
     vi.stubEnv('MAX_RETRIES', '');
+
     // Act
     const config = readPipelineConfig();
+
     // Assess
     expect(config).toEqual({
       tableName: 'gapless',
@@ -34,8 +36,10 @@ describe('readPipelineConfig', () => {
       MAX_RETRIES: '3',
       SOURCE_MODE: 'simulated',
     });
+
     // Act
     const config = readPipelineConfig(env, { requireQueue: true });
+
     // Assess
     expect(config).toEqual({
       tableName: 'gapless',
@@ -55,13 +59,18 @@ describe('readPipelineConfig', () => {
   ])('refuses %j when the queue is required', (env, variable, message) => {
     // Act
     const error = configErrorOf(() => readPipelineConfig(env, { requireQueue: true }));
+
     // Assess
     expect(error.variable).toBe(variable);
     expect(error.message).toMatch(message);
   });
 
   it('does not require QUEUE_URL when the function does not send', () => {
-    expect(readPipelineConfig(baseEnv(), { requireQueue: false }).queueUrl).toBeUndefined();
+    // Act
+    const config = readPipelineConfig(baseEnv(), { requireQueue: false });
+
+    // Assess
+    expect(config.queueUrl).toBeUndefined();
   });
 
   it.each([
@@ -72,6 +81,7 @@ describe('readPipelineConfig', () => {
   ])('names %s when it is %j', (variable, value, message) => {
     // Act
     const error = configErrorOf(() => readPipelineConfig(baseEnv({ [variable]: value })));
+
     // Assess
     expect(error.variable).toBe(variable);
     expect(error.message).toMatch(message);
@@ -82,7 +92,10 @@ describe('readPipelineConfig: source mode, message size and timing', () => {
   const base = { TABLE_NAME: 't' };
 
   it('defaults to live sources, the queue default size and production clocks', () => {
+    // Act
     const config = readPipelineConfig(base);
+
+    // Assess
     expect(config.sourceMode).toBe('live');
     expect(config.maxMessageBytes).toBe(262_144);
     expect(config.timing).toEqual({
@@ -94,11 +107,14 @@ describe('readPipelineConfig: source mode, message size and timing', () => {
   });
 
   it('reads seconds as fractions too, for the local stack', () => {
+    // Act
     const config = readPipelineConfig({
       ...base,
       RETRY_BACKOFF_BASE_SECONDS: '0.5',
       SOURCE_MODE: 'simulated',
     });
+
+    // Assess
     expect(config.timing.retryBackoffBaseMs).toBe(500);
     expect(config.sourceMode).toBe('simulated');
   });
@@ -109,6 +125,7 @@ describe('readPipelineConfig: source mode, message size and timing', () => {
     ['PENDING_TIMEOUT_SECONDS', '-1', /PENDING_TIMEOUT_SECONDS must be/],
     ['INFLIGHT_TIMEOUT_SECONDS', 'soon', /INFLIGHT_TIMEOUT_SECONDS must be a number/],
   ])('refuses a bad %s naming it', (name, value, message) => {
+    // Act / Assess
     expect(() => readPipelineConfig({ ...base, [name]: value })).toThrow(message);
   });
 });

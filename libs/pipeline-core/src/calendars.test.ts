@@ -15,6 +15,7 @@ describe('calendarFor', () => {
   it('knows every calendar id and shares one instance per id', () => {
     // Act
     const calendars = CALENDAR_IDS.map((id) => calendarFor(id));
+
     // Assess
     expect(CALENDAR_IDS).toEqual(['daily', 'weekdays', 'BR-business', 'weekly', 'monthly']);
     expect(calendars.map((calendar) => calendar.id)).toEqual(CALENDAR_IDS);
@@ -22,7 +23,11 @@ describe('calendarFor', () => {
   });
 
   it('refuses an id it does not know', () => {
-    expect(() => calendarFor('fortnightly' as CalendarId)).toThrow(/unknown calendar "fortnightly"/);
+    // Act
+    const attempt = () => calendarFor('fortnightly' as CalendarId);
+
+    // Assess
+    expect(attempt).toThrow(/unknown calendar "fortnightly"/);
   });
 });
 
@@ -45,7 +50,11 @@ describe('BR-business', () => {
     ['2023-02-18', 'a Saturday'],
     ['2023-02-19', 'a Sunday'],
   ])('has no PTAX on %s (%s)', (iso) => {
-    expect(brazil().contains(parseIsoDate(iso))).toBe(false);
+    // Act
+    const open = brazil().contains(parseIsoDate(iso));
+
+    // Assess
+    expect(open).toBe(false);
   });
 
   it.each([
@@ -54,13 +63,18 @@ describe('BR-business', () => {
     ['2023-12-22', 'a plain Friday'],
     ['2024-12-24', 'Christmas Eve is only optional'],
   ])('is open on %s (%s)', (iso) => {
-    expect(brazil().contains(parseIsoDate(iso))).toBe(true);
+    // Act
+    const open = brazil().contains(parseIsoDate(iso));
+
+    // Assess
+    expect(open).toBe(true);
   });
 
   it('skips Carnival and the weekend around it', () => {
     // Act
     const after = brazil().next(parseIsoDate('2023-02-17'));
     const before = brazil().previous(parseIsoDate('2023-02-22'));
+
     // Assess
     expect(formatIsoDate(after)).toBe('2023-02-22');
     expect(formatIsoDate(before)).toBe('2023-02-17');
@@ -69,6 +83,7 @@ describe('BR-business', () => {
   it('lists the business days of April 2023 without Good Friday or Tiradentes', () => {
     // Act
     const dates = brazil().datesBetween(parseIsoDate('2023-04-01'), parseIsoDate('2023-04-30'));
+
     // Assess
     expect(dates).toBeInstanceOf(Int32Array);
     expect(dates).toHaveLength(18);
@@ -77,44 +92,68 @@ describe('BR-business', () => {
   });
 
   it('says which years it covers instead of answering outside them', () => {
-    expect(() => brazil().contains(parseIsoDate('1850-01-01'))).toThrow(/covers 1900-2199/);
+    // Act
+    const attempt = () => brazil().contains(parseIsoDate('1850-01-01'));
+
+    // Assess
+    expect(attempt).toThrow(/covers 1900-2199/);
   });
 });
 
 describe('the sparse calendars', () => {
   it('weekly holds the Mondays', () => {
+    // Act
     const dates = calendarFor(CalendarId.Weekly).datesBetween(
       parseIsoDate('2024-01-01'),
       parseIsoDate('2024-01-31'),
     );
+
+    // Assess
     expect(isoDates(dates)).toEqual(['2024-01-01', '2024-01-08', '2024-01-15', '2024-01-22', '2024-01-29']);
   });
 
   it('monthly holds the first of each month, across a year end', () => {
+    // Act
     const dates = calendarFor(CalendarId.Monthly).datesBetween(
       parseIsoDate('2023-11-02'),
       parseIsoDate('2024-02-01'),
     );
+
+    // Assess
     expect(isoDates(dates)).toEqual(['2023-12-01', '2024-01-01', '2024-02-01']);
   });
 
   it.each(CALENDAR_IDS)('%s gives nothing for an empty range', (id) => {
-    expect(calendarFor(id).datesBetween(100, 99)).toHaveLength(0);
+    // Act
+    const dates = calendarFor(id).datesBetween(100, 99);
+
+    // Assess
+    expect(dates).toHaveLength(0);
   });
 });
 
 describe('every calendar is consistent with itself', () => {
   test.prop([anyCalendar, anyDay])('next is the first date after the day', (id, day) => {
+    // Prepare
     const calendar = calendarFor(id);
+
+    // Act
     const next = calendar.next(day);
+
+    // Assess
     expect(next).toBeGreaterThan(day);
     expect(calendar.contains(next)).toBe(true);
     for (let between = day + 1; between < next; between++) expect(calendar.contains(between)).toBe(false);
   });
 
   test.prop([anyCalendar, anyDay])('previous is the last date before the day', (id, day) => {
+    // Prepare
     const calendar = calendarFor(id);
+
+    // Act
     const previous = calendar.previous(day);
+
+    // Assess
     expect(previous).toBeLessThan(day);
     expect(calendar.contains(previous)).toBe(true);
     for (let between = previous + 1; between < day; between++) expect(calendar.contains(between)).toBe(false);
@@ -129,8 +168,10 @@ describe('every calendar is consistent with itself', () => {
       const to = from + length;
       const contained: number[] = [];
       for (let day = from; day <= to; day++) if (calendar.contains(day)) contained.push(day);
+
       // Act
       const dates = calendar.datesBetween(from, to);
+
       // Assess
       expect(Array.from(dates)).toEqual(contained);
       const chained: number[] = [];
@@ -140,11 +181,20 @@ describe('every calendar is consistent with itself', () => {
   );
 
   test.prop([anyDay])('weekly dates are Mondays and monthly dates are firsts', (day) => {
-    expect(dayOfWeek(calendarFor(CalendarId.Weekly).next(day))).toBe(1);
-    expect(civilFromDay(calendarFor(CalendarId.Monthly).next(day)).day).toBe(1);
+    // Act
+    const weekly = calendarFor(CalendarId.Weekly).next(day);
+    const monthly = calendarFor(CalendarId.Monthly).next(day);
+
+    // Assess
+    expect(dayOfWeek(weekly)).toBe(1);
+    expect(civilFromDay(monthly).day).toBe(1);
   });
 
   test.prop([anyDay])('a BR business day is always a weekday', (day) => {
-    if (brazil().contains(day)) expect(calendarFor(CalendarId.Weekdays).contains(day)).toBe(true);
+    // Act
+    const businessDay = brazil().contains(day);
+
+    // Assess
+    if (businessDay) expect(calendarFor(CalendarId.Weekdays).contains(day)).toBe(true);
   });
 });

@@ -43,8 +43,10 @@ describe('parseCatalog', () => {
       ptaxEntry({ side: 'buy' }),
       { info_type: 'FUEL#DIESEL', source: 'simulated', calendar: 'weekly', start: '2015-01-05' },
     ];
+
     // Act
     const catalog = parseCatalog(json);
+
     // Assess
     expect(catalog).toEqual([
       {
@@ -76,7 +78,11 @@ describe('parseCatalog', () => {
   });
 
   it('defaults a PTAX quote to the selling side', () => {
-    expect(parseCatalog([ptaxEntry()])[0]?.side).toBe('sell');
+    // Act
+    const side = parseCatalog([ptaxEntry()])[0]?.side;
+
+    // Assess
+    expect(side).toBe('sell');
   });
 
   it.each([
@@ -136,6 +142,7 @@ describe('parseCatalog', () => {
   ])('refuses %s, naming the entry', (_case, json, errorClass, message) => {
     // Act
     const attempt = () => parseCatalog(json);
+
     // Assess
     expect(attempt).toThrow(errorClass);
     expect(attempt).toThrow(message);
@@ -144,6 +151,7 @@ describe('parseCatalog', () => {
   it('refuses a series listed twice, naming both entries', () => {
     // Act
     const attempt = () => parseCatalog([sgsEntry(), ptaxEntry(), sgsEntry({ code: 10813 })]);
+
     // Assess
     expect(attempt).toThrow(DuplicateSeriesError);
     expect(attempt).toThrow(/CURRENCY#USD: .*#0 and #2/);
@@ -157,6 +165,7 @@ describe('parseCatalog', () => {
     } catch (error) {
       caught = error;
     }
+
     // Assess
     expect(caught).toBeInstanceOf(UnknownCalendarError);
     expect((caught as CatalogError).entry).toBe('CURRENCY#GBP');
@@ -167,6 +176,7 @@ describe('DEFAULT_CATALOG', () => {
   it('holds USD, EUR and GBP on Brazilian business days and a weekly diesel series', () => {
     // Act
     const summary = DEFAULT_CATALOG.map((series) => [series.infoType, series.source, series.calendar]);
+
     // Assess
     expect(summary).toEqual([
       ['CURRENCY#USD', 'bcb-sgs', 'BR-business'],
@@ -186,8 +196,13 @@ describe('DEFAULT_CATALOG', () => {
 
 describe('loadCatalog', () => {
   it('uses the default catalog when SERIES_CATALOG is not set or blank', () => {
-    expect(loadCatalog({})).toBe(DEFAULT_CATALOG);
-    expect(loadCatalog({ SERIES_CATALOG: '  ' })).toBe(DEFAULT_CATALOG);
+    // Act
+    const unset = loadCatalog({});
+    const blank = loadCatalog({ SERIES_CATALOG: '  ' });
+
+    // Assess
+    expect(unset).toBe(DEFAULT_CATALOG);
+    expect(blank).toBe(DEFAULT_CATALOG);
   });
 
   it('replaces the default with SERIES_CATALOG', () => {
@@ -195,6 +210,7 @@ describe('loadCatalog', () => {
     const catalog = loadCatalog({
       SERIES_CATALOG: JSON.stringify([ptaxEntry({ info_type: 'CURRENCY#CHF', currency: 'CHF' })]),
     });
+
     // Assess
     expect(catalog.map((series) => series.infoType)).toEqual(['CURRENCY#CHF']);
   });
@@ -202,15 +218,18 @@ describe('loadCatalog', () => {
   it('says SERIES_CATALOG is not valid JSON', () => {
     // Act
     const attempt = () => loadCatalog({ SERIES_CATALOG: '[{"info_type":' });
+
     // Assess
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/^SERIES_CATALOG is not valid JSON/);
   });
 
   it('lets a bad entry of SERIES_CATALOG name itself', () => {
-    expect(() => loadCatalog({ SERIES_CATALOG: JSON.stringify([sgsEntry({ source: 'x' })]) })).toThrow(
-      UnknownSourceError,
-    );
+    // Act
+    const attempt = () => loadCatalog({ SERIES_CATALOG: JSON.stringify([sgsEntry({ source: 'x' })]) });
+
+    // Assess
+    expect(attempt).toThrow(UnknownSourceError);
   });
 });
 
@@ -218,6 +237,7 @@ describe('catalogIndex', () => {
   it('finds a series by its info_type', () => {
     // Act
     const index = catalogIndex(DEFAULT_CATALOG);
+
     // Assess
     expect(index.get('CURRENCY#EUR')?.code).toBe(21619);
     expect(index.get('CURRENCY#JPY')).toBeUndefined();

@@ -42,6 +42,7 @@ describe('encodeMessage', () => {
   it('writes the contract keys in order with ISO dates', () => {
     // Act
     const encoded = encodeMessage(message({ reason: 'retry', attempt: 2 }));
+
     // Assess
     expect(encoded).toBe(
       '{"partition_key":"CURRENCY#USD","dates_to_download":["2024-01-04","2024-01-05","2024-01-08"],"reason":"retry","attempt":2}',
@@ -53,14 +54,17 @@ describe('decodeMessage', () => {
   it('reads a body, defaulting reason to gap and attempt to 0, ignoring unknown fields', () => {
     // Act
     const decoded = decodeMessage(body({ trace_id: 'abc', future: { nested: true } }), lookup);
+
     // Assess
     expect(decoded).toEqual(message());
   });
 
   it('reads an explicit reason and attempt', () => {
-    expect(decodeMessage(body({ reason: 'retry', attempt: 3 }), lookup)).toEqual(
-      message({ reason: 'retry', attempt: 3 }),
-    );
+    // Act
+    const decoded = decodeMessage(body({ reason: 'retry', attempt: 3 }), lookup);
+
+    // Assess
+    expect(decoded).toEqual(message({ reason: 'retry', attempt: 3 }));
   });
 
   it.each([
@@ -162,22 +166,29 @@ describe('decodeMessage', () => {
   ])('refuses %s', (_, input, problem, path) => {
     // Act
     const error = caught(() => decodeMessage(input, lookup));
+
     // Assess
     expect(error).toBeInstanceOf(InvalidMessageError);
     expect(error).toMatchObject({ name: 'InvalidMessageError', problem, path });
   });
 
   it('quotes the bad date and says why it is bad', () => {
+    // Act
     const error = caught(() =>
       decodeMessage(body({ dates_to_download: ['2024-01-04', '2024-02-30'] }), lookup),
     );
+
+    // Assess
     expect(error).toMatchObject({ path: 'dates_to_download[1]' });
     expect((error as Error).message).toContain('"2024-02-30"');
     expect((error as Error).message).toContain('day 30 does not exist');
   });
 
   it('shortens a long bad body in its message', () => {
+    // Act
     const error = caught(() => decodeMessage(`x${'y'.repeat(10_000)}`, lookup));
+
+    // Assess
     expect((error as Error).message.length).toBeLessThan(200);
     expect((error as Error).message).toContain('10001 characters');
   });
@@ -194,8 +205,10 @@ describe('decodeMessage with a calendar of bounded span', () => {
       },
     };
     const body = JSON.stringify({ partition_key: 'CURRENCY#USD', dates_to_download: ['2250-01-06'] });
+
     // Act
     const attempt = () => decodeMessage(body, () => ({ calendar: bounded, maxDates: 10 }));
+
     // Assess
     expect(attempt).toThrow(InvalidMessageError);
     expect(attempt).toThrow(/off-calendar/);

@@ -7,6 +7,7 @@ describe('mapConcurrently', () => {
     let running = 0;
     let peak = 0;
     const items = Array.from({ length: 20 }, (_, i) => i);
+
     // Act
     const results = await mapConcurrently(items, 3, async (item) => {
       running += 1;
@@ -15,21 +16,28 @@ describe('mapConcurrently', () => {
       running -= 1;
       return item * 2;
     });
+
     // Assess
     expect(results).toEqual(items.map((i) => i * 2));
     expect(peak).toBe(3);
   });
 
   it('rejects with the first failure', async () => {
-    await expect(
-      mapConcurrently([1, 2, 3], 2, async (item) => {
-        if (item === 2) throw new Error('boom 2');
-        return item;
-      }),
-    ).rejects.toThrow('boom 2');
+    // Act
+    const attempt = mapConcurrently([1, 2, 3], 2, async (item) => {
+      if (item === 2) throw new Error('boom 2');
+      return item;
+    });
+
+    // Assess
+    await expect(attempt).rejects.toThrow('boom 2');
   });
 
   it('handles an empty list', async () => {
-    expect(await mapConcurrently([], 4, async () => 1)).toEqual([]);
+    // Act
+    const results = await mapConcurrently([], 4, async () => 1);
+
+    // Assess
+    expect(results).toEqual([]);
   });
 });

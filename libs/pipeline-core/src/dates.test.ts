@@ -5,9 +5,15 @@ import { InvalidDateError } from './errors.js';
 
 describe('parseIsoDate', () => {
   it('reads a strict ISO date as days since the epoch', () => {
-    expect(parseIsoDate('1970-01-01')).toBe(0);
-    expect(parseIsoDate('2024-02-29')).toBe(Date.UTC(2024, 1, 29) / 86_400_000);
-    expect(parseIsoDate('1969-12-31')).toBe(-1);
+    // Act
+    const epoch = parseIsoDate('1970-01-01');
+    const leapDay = parseIsoDate('2024-02-29');
+    const dayBefore = parseIsoDate('1969-12-31');
+
+    // Assess
+    expect(epoch).toBe(0);
+    expect(leapDay).toBe(Date.UTC(2024, 1, 29) / 86_400_000);
+    expect(dayBefore).toBe(-1);
   });
 
   it.each([
@@ -21,6 +27,7 @@ describe('parseIsoDate', () => {
   ])('refuses %j, quoting it', (input, reason) => {
     // Act
     const attempt = () => parseIsoDate(input);
+
     // Assess
     expect(attempt).toThrow(InvalidDateError);
     expect(attempt).toThrow(reason);
@@ -32,16 +39,28 @@ describe('day numbers', () => {
   test.prop([fc.date({ min: new Date('1900-01-01'), max: new Date('2200-12-31'), noInvalidDate: true })])(
     'agree with the JavaScript Date in UTC',
     (date) => {
+      // Prepare
       const expected = Math.floor(date.getTime() / 86_400_000);
       const iso = new Date(expected * 86_400_000).toISOString().slice(0, 10);
-      expect(parseIsoDate(iso)).toBe(expected);
-      expect(formatIsoDate(expected)).toBe(iso);
-      expect(dayOfWeek(expected)).toBe(new Date(expected * 86_400_000).getUTCDay());
+
+      // Act
+      const parsed = parseIsoDate(iso);
+      const formatted = formatIsoDate(expected);
+      const weekday = dayOfWeek(expected);
+
+      // Assess
+      expect(parsed).toBe(expected);
+      expect(formatted).toBe(iso);
+      expect(weekday).toBe(new Date(expected * 86_400_000).getUTCDay());
     },
   );
 
   test.prop([fc.integer({ min: -1_000_000, max: 1_000_000 })])('round-trip through civil dates', (day) => {
+    // Act
     const { year, month, day: dom } = civilFromDay(day);
-    expect(dayFromCivil(year, month, dom)).toBe(day);
+    const roundTripped = dayFromCivil(year, month, dom);
+
+    // Assess
+    expect(roundTripped).toBe(day);
   });
 });

@@ -23,12 +23,17 @@ describe('expectedDates', () => {
   it('runs from the start to today minus the publication lag, on the calendar', () => {
     // Act
     const dates = expectedDates(aSeries(), day('2024-11-26'));
+
     // Assess: 20 November is a holiday, the 23rd and 24th a weekend, the 26th is not due yet.
     expect(isoDates(dates)).toEqual(['2024-11-18', '2024-11-19', '2024-11-21', '2024-11-22', '2024-11-25']);
   });
 
   it('is empty before the first date is due', () => {
-    expect(expectedDates(aSeries({ publicationLagDays: 3 }), day('2024-11-20'))).toHaveLength(0);
+    // Act
+    const dates = expectedDates(aSeries({ publicationLagDays: 3 }), day('2024-11-20'));
+
+    // Assess
+    expect(dates).toHaveLength(0);
   });
 });
 
@@ -40,8 +45,10 @@ describe('findGaps', () => {
     const present = ['2023-12-29', '2024-01-02', '2024-01-03', '2024-01-06', '2024-01-08', '2024-01-15'].map(
       day,
     );
+
     // Act
     const gaps = findGaps(weekdays, day('2024-01-01'), day('2024-01-12'), present);
+
     // Assess
     expect(gaps).toBeInstanceOf(Int32Array);
     expect(isoDates(gaps)).toEqual([
@@ -58,27 +65,34 @@ describe('findGaps', () => {
   it('finds nothing when every date is present, and everything when none is', () => {
     // Prepare
     const expected = weekdays.datesBetween(day('2024-02-01'), day('2024-03-31'));
+
     // Act
     const none = findGaps(weekdays, day('2024-02-01'), day('2024-03-31'), expected);
     const all = findGaps(weekdays, day('2024-02-01'), day('2024-03-31'), []);
+
     // Assess
     expect(none).toHaveLength(0);
     expect(all).toEqual(expected);
   });
 
   it('accepts repeated present days', () => {
+    // Act
     const gaps = findGaps(weekdays, day('2024-01-01'), day('2024-01-03'), [
       day('2024-01-02'),
       day('2024-01-02'),
     ]);
+
+    // Assess
     expect(isoDates(gaps)).toEqual(['2024-01-01', '2024-01-03']);
   });
 
   it('refuses present days that are not ascending', () => {
     // Prepare
     const present = [day('2024-01-03'), day('2024-01-02')];
+
     // Act
     const attempt = () => findGaps(weekdays, day('2024-01-01'), day('2024-01-05'), present);
+
     // Assess
     expect(attempt).toThrow(RangeError);
     expect(attempt).toThrow(/ascending/);
@@ -113,8 +127,10 @@ describe('findGaps', () => {
     const calendar = calendarFor(c.id);
     const expected = Array.from(calendar.datesBetween(c.from, c.to));
     const present = new Set(Array.from(c.present));
+
     // Act
     const gaps = Array.from(findGaps(calendar, c.from, c.to, c.present));
+
     // Assess
     expect(gaps.some((gap) => present.has(gap))).toBe(false);
     const found = expected.filter((date) => present.has(date));
@@ -124,8 +140,10 @@ describe('findGaps', () => {
   test.prop([aCase])('gaps are ascending, unique, in range and on the calendar', (c) => {
     // Prepare
     const calendar = calendarFor(c.id);
+
     // Act
     const gaps = findGaps(calendar, c.from, c.to, c.present);
+
     // Assess
     gaps.forEach((gap, index) => {
       expect(calendar.contains(gap)).toBe(true);

@@ -18,8 +18,13 @@ describe('status machine', () => {
     [QUARANTINED, RETRY],
     [OK, OK],
   ])('allows %s -> %s', (from, to) => {
-    expect(canTransition(from, to)).toBe(true);
-    expect(() => transition(from, to, 'CURRENCY#USD#2024-01-02')).not.toThrow();
+    // Act
+    const allowed = canTransition(from, to);
+    const attempt = () => transition(from, to, 'CURRENCY#USD#2024-01-02');
+
+    // Assess
+    expect(allowed).toBe(true);
+    expect(attempt).not.toThrow();
   });
 
   it.each([
@@ -31,11 +36,18 @@ describe('status machine', () => {
     [undefined, RETRY],
     [undefined, QUARANTINED],
   ])('forbids %s -> %s', (from, to) => {
-    expect(canTransition(from, to)).toBe(false);
+    // Act
+    const allowed = canTransition(from, to);
+
+    // Assess
+    expect(allowed).toBe(false);
   });
 
   it('throws IllegalTransitionError naming the item and both statuses', () => {
+    // Act
     const attempt = () => transition(OK, RETRY, 'CURRENCY#USD#2024-01-02');
+
+    // Assess
     expect(attempt).toThrow(IllegalTransitionError);
     expect(attempt).toThrow('illegal status change OK -> RETRY for CURRENCY#USD#2024-01-02');
   });
@@ -43,8 +55,11 @@ describe('status machine', () => {
   test.prop([fc.array(fc.constantFrom(OK, PENDING, RETRY, QUARANTINED), { maxLength: 30 })])(
     'once OK, an item stays OK whatever is attempted on it',
     (attempts) => {
+      // Prepare
       let status: ItemStatus | undefined;
       let wasOk = false;
+
+      // Act / Assess
       for (const next of attempts) {
         if (canTransition(status, next)) status = next;
         wasOk ||= status === OK;

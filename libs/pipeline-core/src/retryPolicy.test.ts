@@ -14,9 +14,15 @@ const MINUTE = 60_000;
 
 describe('effectiveAttempt', () => {
   it('adds the redeliveries to the message attempt', () => {
-    expect(effectiveAttempt(0, 1)).toBe(0);
-    expect(effectiveAttempt(0, 3)).toBe(2);
-    expect(effectiveAttempt(4, 2)).toBe(5);
+    // Act
+    const firstDelivery = effectiveAttempt(0, 1);
+    const thirdDelivery = effectiveAttempt(0, 3);
+    const redeliveredRetry = effectiveAttempt(4, 2);
+
+    // Assess
+    expect(firstDelivery).toBe(0);
+    expect(thirdDelivery).toBe(2);
+    expect(redeliveredRetry).toBe(5);
   });
 
   it.each([
@@ -25,57 +31,98 @@ describe('effectiveAttempt', () => {
     [1.5, 1, /attempt/],
     [0, Number.NaN, /ApproximateReceiveCount/],
   ])('refuses attempt %s with receive count %s', (attempt, receiveCount, reason) => {
-    expect(() => effectiveAttempt(attempt, receiveCount)).toThrow(reason);
+    // Act
+    const effective = () => effectiveAttempt(attempt, receiveCount);
+
+    // Assess
+    expect(effective).toThrow(reason);
   });
 });
 
 describe('mayAttempt and decideDueItem', () => {
   it('allows attempts 0..maxRetries and no more', () => {
-    expect(mayAttempt(0, 5)).toBe(true);
-    expect(mayAttempt(5, 5)).toBe(true);
-    expect(mayAttempt(6, 5)).toBe(false);
+    // Act
+    const first = mayAttempt(0, 5);
+    const last = mayAttempt(5, 5);
+    const beyond = mayAttempt(6, 5);
+
+    // Assess
+    expect(first).toBe(true);
+    expect(last).toBe(true);
+    expect(beyond).toBe(false);
   });
 
   it('re-enqueues while retries are left, quarantines after', () => {
-    expect(decideDueItem(0, 5)).toBe(DueItemDecision.Reenqueue);
-    expect(decideDueItem(4, 5)).toBe('reenqueue');
-    expect(decideDueItem(5, 5)).toBe('quarantine');
-    expect(decideDueItem(0, 0)).toBe('quarantine');
+    // Act
+    const firstTry = decideDueItem(0, 5);
+    const lastRetryLeft = decideDueItem(4, 5);
+    const retriesSpent = decideDueItem(5, 5);
+    const noRetriesAllowed = decideDueItem(0, 0);
+
+    // Assess
+    expect(firstTry).toBe(DueItemDecision.Reenqueue);
+    expect(lastRetryLeft).toBe('reenqueue');
+    expect(retriesSpent).toBe('quarantine');
+    expect(noRetriesAllowed).toBe('quarantine');
   });
 
   it('keeps the larger retry count after a failure', () => {
-    expect(retryCountAfterFailure(2, 3)).toBe(3);
-    expect(retryCountAfterFailure(3, 1)).toBe(3);
+    // Act
+    const laterAttempt = retryCountAfterFailure(2, 3);
+    const staleAttempt = retryCountAfterFailure(3, 1);
+
+    // Assess
+    expect(laterAttempt).toBe(3);
+    expect(staleAttempt).toBe(3);
   });
 
   it('defaults to 5 retries', () => {
+    // Assess
     expect(DEFAULT_MAX_RETRIES).toBe(5);
   });
 });
 
 describe('retryBackoffMs', () => {
   it('doubles from 5 minutes up to 6 hours', () => {
+    // Act
     const waits = [0, 1, 2, 3, 4, 5, 6, 7, 100, 5000].map((count) => retryBackoffMs(count));
+
+    // Assess
     expect(waits).toEqual([5, 10, 20, 40, 80, 160, 320, 360, 360, 360].map((minutes) => minutes * MINUTE));
   });
 
   it('takes its own base and cap', () => {
-    expect(retryBackoffMs(3, { baseMs: 100, capMs: 500 })).toBe(500);
-    expect(retryBackoffMs(2, { baseMs: 100, capMs: 500 })).toBe(400);
+    // Act
+    const capped = retryBackoffMs(3, { baseMs: 100, capMs: 500 });
+    const uncapped = retryBackoffMs(2, { baseMs: 100, capMs: 500 });
+
+    // Assess
+    expect(capped).toBe(500);
+    expect(uncapped).toBe(400);
   });
 
   test.prop([fc.nat({ max: 2000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })])(
     'with jitter, waits between half and all of the deterministic wait',
     (count, jitter) => {
+      // Prepare
       const full = retryBackoffMs(count);
+
+      // Act
       const jittered = retryBackoffMs(count, { random: () => jitter });
+
+      // Assess
       expect(jittered).toBeGreaterThanOrEqual(full / 2 - 1);
       expect(jittered).toBeLessThanOrEqual(full);
     },
   );
 
   test.prop([fc.nat({ max: 60 })])('never shrinks as retries are spent', (count) => {
-    expect(retryBackoffMs(count + 1)).toBeGreaterThanOrEqual(retryBackoffMs(count));
+    // Act
+    const next = retryBackoffMs(count + 1);
+    const current = retryBackoffMs(count);
+
+    // Assess
+    expect(next).toBeGreaterThanOrEqual(current);
   });
 });
 
@@ -124,7 +171,10 @@ describe('attempt accounting', () => {
   test.prop([fc.integer({ min: 0, max: 20 })])(
     'a date that always fails is attempted exactly 1 + maxRetries times, then quarantined at maxRetries',
     (maxRetries) => {
+      // Act
       const result = simulateAlwaysFailing(maxRetries, []);
+
+      // Assess
       expect(result).toEqual({ status: 'QUARANTINED', retryCount: maxRetries, sourceCalls: 1 + maxRetries });
     },
   );
@@ -135,7 +185,10 @@ describe('attempt accounting', () => {
   ])(
     'with crashes and redeliveries it is attempted at most 1 + maxRetries times',
     (maxRetries, deliveries) => {
+      // Act
       const result = simulateAlwaysFailing(maxRetries, deliveries);
+
+      // Assess
       expect(result.status).toBe('QUARANTINED');
       expect(result.sourceCalls).toBeLessThanOrEqual(1 + maxRetries);
       expect(result.retryCount).toBeLessThanOrEqual(maxRetries);

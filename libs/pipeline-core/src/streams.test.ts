@@ -56,8 +56,10 @@ describe('toStreams', () => {
   it('keeps a run across a weekend of a weekday calendar in one stream', () => {
     // Prepare: Thursday 2024-01-04 to Tuesday 2024-01-09
     const gaps = days('2024-01-04', '2024-01-05', '2024-01-08', '2024-01-09');
+
     // Act
     const streams = toStreams(gaps, weekdays, unlimited);
+
     // Assess
     expect(asIso(streams)).toEqual([['2024-01-04', '2024-01-05', '2024-01-08', '2024-01-09']]);
   });
@@ -66,23 +68,34 @@ describe('toStreams', () => {
     // Prepare: Monday 2024-02-12 and Tuesday 2024-02-13 are Carnival; 2024-02-15 is present in the table
     const calendar = weekdaysWithout(days('2024-02-12', '2024-02-13'));
     const gaps = days('2024-02-08', '2024-02-09', '2024-02-14', '2024-02-16');
+
     // Act
     const streams = toStreams(gaps, calendar, unlimited);
+
     // Assess
     expect(asIso(streams)).toEqual([['2024-02-08', '2024-02-09', '2024-02-14'], ['2024-02-16']]);
   });
 
   it('breaks an every-day run at a weekend that a weekday run would cross', () => {
+    // Prepare
     const gaps = days('2024-01-05', '2024-01-08');
-    expect(toStreams(gaps, everyDay, unlimited)).toHaveLength(2);
-    expect(toStreams(gaps, weekdays, unlimited)).toHaveLength(1);
+
+    // Act
+    const everyDayStreams = toStreams(gaps, everyDay, unlimited);
+    const weekdayStreams = toStreams(gaps, weekdays, unlimited);
+
+    // Assess
+    expect(everyDayStreams).toHaveLength(2);
+    expect(weekdayStreams).toHaveLength(1);
   });
 
   it('splits a long run evenly by message size', () => {
     // Prepare
     const gaps = run(everyDay, '2024-01-01', 10);
+
     // Act
     const streams = toStreams(gaps, everyDay, { maxSpanDays: Infinity, maxDatesPerStream: 4 });
+
     // Assess
     expect(streams.map((stream) => stream.length)).toEqual([4, 3, 3]);
     expect(Array.from(streams.flatMap((stream) => Array.from(stream)))).toEqual(gaps);
@@ -91,8 +104,10 @@ describe('toStreams', () => {
   it("splits a long run evenly by the source's window", () => {
     // Prepare: 21 days, at most 9 days from first to last
     const gaps = run(everyDay, '2024-01-01', 21);
+
     // Act
     const streams = toStreams(gaps, everyDay, { maxSpanDays: 9, maxDatesPerStream: Infinity });
+
     // Assess
     expect(streams.map((stream) => stream.length)).toEqual([7, 7, 7]);
   });
@@ -100,8 +115,10 @@ describe('toStreams', () => {
   it('splits a 25-year business-day run at a 10-year window into three requests', () => {
     // Prepare
     const gaps = weekdays.datesBetween(parseIsoDate('2000-01-03'), parseIsoDate('2024-12-31'));
+
     // Act
     const streams = toStreams(gaps, weekdays, { maxSpanDays: 3652, maxDatesPerStream: Infinity });
+
     // Assess
     expect(streams).toHaveLength(3);
     for (const stream of streams)
@@ -109,10 +126,16 @@ describe('toStreams', () => {
   });
 
   it('returns views on an Int32Array input, and no streams for no gaps', () => {
+    // Prepare
     const gaps = days('2024-01-01', '2024-01-02', '2024-01-05');
+
+    // Act
     const streams = toStreams(gaps, everyDay, unlimited);
+    const none = toStreams([], everyDay, unlimited);
+
+    // Assess
     expect(streams.every((stream) => stream.buffer === gaps.buffer)).toBe(true);
-    expect(toStreams([], everyDay, unlimited)).toEqual([]);
+    expect(none).toEqual([]);
   });
 
   it.each([
@@ -123,8 +146,12 @@ describe('toStreams', () => {
     [[1], { maxSpanDays: 5, maxDatesPerStream: 0 }, /maxDatesPerStream/],
     [[1], { maxSpanDays: 5, maxDatesPerStream: 2.5 }, /maxDatesPerStream/],
   ])('refuses gaps %j with limits %j', (gaps, limits, reason) => {
-    expect(() => toStreams(gaps, everyDay, limits)).toThrow(RangeError);
-    expect(() => toStreams(gaps, everyDay, limits)).toThrow(reason);
+    // Act
+    const attempt = () => toStreams(gaps, everyDay, limits);
+
+    // Assess
+    expect(attempt).toThrow(RangeError);
+    expect(attempt).toThrow(reason);
   });
 });
 
@@ -135,6 +162,7 @@ describe('toStreams properties', { timeout: 30_000 }, () => {
     ({ calendar, dates }, limits) => {
       // Act
       const streams = toStreams(dates, calendar, limits);
+
       // Assess
       expect(Int32Array.from(streams.flatMap((stream) => Array.from(stream)))).toEqual(dates);
       // One assertion over all streams: thousands of expect() calls would dominate the run time
@@ -154,6 +182,7 @@ describe('toStreams properties', { timeout: 30_000 }, () => {
     ({ calendar, dates }) => {
       // Act
       const streams = toStreams(dates, calendar, unlimited);
+
       // Assess: a stream ends exactly where the calendar breaks the gaps
       const ends = streams.slice(0, -1).map((stream) => stream.byteOffset / 4 + stream.length);
       expect(ends).toEqual(breaks(dates, calendar));
@@ -163,7 +192,11 @@ describe('toStreams properties', { timeout: 30_000 }, () => {
   test.prop([calendarWithDates, arbitraryLimits])(
     'uses the fewest streams the limits allow',
     ({ calendar, dates }, limits) => {
-      expect(toStreams(dates, calendar, limits)).toHaveLength(fewestStreams(dates, calendar, limits));
+      // Act
+      const streams = toStreams(dates, calendar, limits);
+
+      // Assess
+      expect(streams).toHaveLength(fewestStreams(dates, calendar, limits));
     },
   );
 
@@ -172,8 +205,10 @@ describe('toStreams properties', { timeout: 30_000 }, () => {
     ({ calendar, dates }, maxDatesPerStream) => {
       // Prepare
       const limits = { maxSpanDays: Infinity, maxDatesPerStream };
+
       // Act
       const streams = toStreams(dates, calendar, limits);
+
       // Assess: group the streams back into their runs and compare the sizes inside each
       const runStarts = new Set([0, ...breaks(dates, calendar)]);
       const sizesPerRun: number[][] = [];
@@ -188,8 +223,11 @@ describe('toStreams properties', { timeout: 30_000 }, () => {
   test.prop([calendarWithDates, arbitraryLimits])(
     'is deterministic and reads arrays like typed arrays',
     ({ calendar, dates }, limits) => {
+      // Act
       const fromTyped = toStreams(dates, calendar, limits);
       const fromArray = toStreams(Array.from(dates), calendar, limits);
+
+      // Assess
       expect(fromArray).toEqual(fromTyped);
     },
   );

@@ -42,8 +42,10 @@ describe('writeWithRetry', () => {
     // Prepare
     const clock = fakeClock();
     const send = vi.fn(async (_chunk: number[]) => [] as number[]);
+
     // Act
     const result = await writeWithRetry(range(60), send, options(clock));
+
     // Assess
     expect(result).toEqual({ unwritten: [], calls: 3, retriedItems: 0, errors: [] });
     expect(send.mock.calls.map(([chunk]) => chunk.length)).toEqual([25, 25, 10]);
@@ -56,8 +58,10 @@ describe('writeWithRetry', () => {
     let call = 0;
     const send = vi.fn(async (chunk: number[]) => (call++ < 2 ? chunk.filter((item) => item % 2 === 1) : []));
     const onRetry = vi.fn();
+
     // Act
     const result = await writeWithRetry(range(10), send, options(clock, { onRetry }));
+
     // Assess
     expect(result.unwritten).toEqual([]);
     expect(send.mock.calls.map(([chunk]) => chunk)).toEqual([range(10), [1, 3, 5, 7, 9], [1, 3, 5, 7, 9]]);
@@ -68,13 +72,18 @@ describe('writeWithRetry', () => {
   });
 
   it('caps the back-off at maxDelayMs', async () => {
+    // Prepare
     const clock = fakeClock();
     const send = async (chunk: number[]) => chunk;
+
+    // Act
     await writeWithRetry(
       [1],
       send,
       options(clock, { maxAttempts: 10, random: () => 0.999_999, maxDelayMs: 1000 }),
     );
+
+    // Assess
     expect(clock.sleeps).toEqual([49, 99, 199, 399, 799, 999, 999, 999, 999]);
   });
 
@@ -83,16 +92,23 @@ describe('writeWithRetry', () => {
     const clock = fakeClock();
     const failure = new Error('ProvisionedThroughputExceededException');
     const send = vi.fn().mockRejectedValueOnce(failure).mockResolvedValue([]);
+
     // Act
     const result = await writeWithRetry(range(3), send, options(clock));
+
     // Assess
     expect(result).toEqual({ unwritten: [], calls: 2, retriedItems: 3, errors: [failure] });
   });
 
   it('returns what is still pending after maxAttempts rounds, each item sent at most that often', async () => {
+    // Prepare
     const clock = fakeClock();
     const send = vi.fn(async (chunk: number[]) => chunk.filter((item) => item === 7));
+
+    // Act
     const result = await writeWithRetry(range(30), send, options(clock, { maxAttempts: 3 }));
+
+    // Assess
     expect(result.unwritten).toEqual([7]);
     expect(send.mock.calls.filter(([chunk]) => chunk.includes(7))).toHaveLength(3);
   });
@@ -104,12 +120,14 @@ describe('writeWithRetry', () => {
       clock.advance(400);
       return chunk;
     };
+
     // Act
     const result = await writeWithRetry(
       range(5),
       send,
       options(clock, { maxElapsedMs: 1000, random: () => 0.99 }),
     );
+
     // Assess: calls at 0, 449 (after 400 + 49) and 948 (after 849 + 99); the next back-off (198) would end
     // at 1546, past the deadline, so it is not taken and the items come back.
     expect(result.unwritten).toEqual(range(5));
@@ -118,38 +136,55 @@ describe('writeWithRetry', () => {
   });
 
   it('does not start a chunk once the deadline has passed within a round', async () => {
+    // Prepare
     const clock = fakeClock();
     const send = vi.fn(async (_chunk: number[]) => {
       clock.advance(600);
       return [] as number[];
     });
+
+    // Act
     const result = await writeWithRetry(range(60), send, options(clock, { maxElapsedMs: 1000 }));
+
+    // Assess
     expect(send).toHaveBeenCalledTimes(2);
     expect(result.unwritten).toEqual(range(60).slice(50));
   });
 
   it('refuses a chunker that drops items', async () => {
+    // Prepare
     const clock = fakeClock();
+
+    // Act
     const attempt = writeWithRetry(
       range(3),
       async () => [],
       options(clock, { chunk: (items) => [items.slice(1)] }),
     );
+
+    // Assess
     await expect(attempt).rejects.toThrow(/chunk returned 2 items for 3/);
   });
 
   it('refuses maxAttempts below 1', async () => {
+    // Prepare
     const clock = fakeClock();
-    await expect(writeWithRetry([1], async () => [], options(clock, { maxAttempts: 0 }))).rejects.toThrow(
-      RangeError,
-    );
+
+    // Act
+    const attempt = writeWithRetry([1], async () => [], options(clock, { maxAttempts: 0 }));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(RangeError);
   });
 
   it('sleeps for real by default', async () => {
+    // Act
     const result = await writeWithRetry([1], vi.fn().mockResolvedValueOnce([1]).mockResolvedValue([]), {
       chunk: chunksOf(25),
       baseDelayMs: 1,
     });
+
+    // Assess
     expect(result.unwritten).toEqual([]);
   });
 
@@ -198,12 +233,14 @@ describe('writeWithRetry', () => {
         return unprocessed;
       };
       const loopOptions = options(clock, { maxAttempts, random: () => jitter });
+
       // Act
       const result = await writeWithRetry(
         range(count),
         send,
         maxElapsedMs === undefined ? loopOptions : { ...loopOptions, maxElapsedMs },
       );
+
       // Assess: written and unwritten partition the input, nobody written twice.
       const unwritten = new Set(result.unwritten);
       expect(unwritten.size).toBe(result.unwritten.length);

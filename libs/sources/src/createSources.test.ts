@@ -44,12 +44,14 @@ describe('createSources', () => {
     // Prepare
     server = await startFixtureServer('/dados/serie', [{ status: 200, fixture: 'sgs-data.json' }]);
     const sourceFor = createSources(config({ sgsBaseUrl: server.baseUrl }));
+
     // Act
     const observations = await sourceFor(SourceId.BcbSgs).fetchRange(
       usd,
       parseIsoDate('2024-01-02'),
       parseIsoDate('2024-01-05'),
     );
+
     // Assess
     expect(observations).toHaveLength(4);
     expect(server.requests[0]).toMatch(/^\/dados\/serie\/bcdata\.sgs\.1\/dados\?/);
@@ -71,8 +73,10 @@ describe('createSources', () => {
     const sourceFor = createSources(config({ simulatedFaults: { ...noSimulatedFaults, seed: 9 } }), {
       mode: SourceMode.Simulated,
     });
+
     // Act
     const observations = await sourceFor(SourceId.BcbSgs).fetchRange(usd, 10, 12);
+
     // Assess
     expect(observations).toHaveLength(3);
     expect(sourceFor(SourceId.BcbSgs)).toBe(sourceFor(SourceId.Simulated));

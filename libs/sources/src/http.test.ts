@@ -46,8 +46,10 @@ describe('fetchWithRetry', () => {
     const { fetchImpl } = scriptedFetch([
       new Response('[1]', { status: 200, headers: { 'content-type': 'application/json' } }),
     ]);
+
     // Act
     const answer = await fetchWithRetry('http://x/a', options({ fetchImpl }));
+
     // Assess
     expect(answer).toEqual({ status: 200, body: '[1]', contentType: 'application/json' });
   });
@@ -61,8 +63,10 @@ describe('fetchWithRetry', () => {
       new Response('busy', { status: 503 }),
       new Response('ok', { status: 200 }),
     ]);
+
     // Act
     const answer = await fetchWithRetry('http://x/a', options({ fetchImpl, ...clock }));
+
     // Assess
     expect(answer.body).toBe('ok');
     expect(calls).toHaveLength(4);
@@ -77,10 +81,12 @@ describe('fetchWithRetry', () => {
       new Response('b', { status: 504 }),
       new Response('<html><body><h1>504 Gateway Time-out</h1></body></html>', { status: 504 }),
     ]);
+
     // Act
     const error = await sourceFailure(
       fetchWithRetry('http://x/a', options({ fetchImpl, ...clock, maxAttempts: 3 })),
     );
+
     // Assess
     expect(calls).toHaveLength(3);
     expect(error.retryable).toBe(true);
@@ -97,10 +103,12 @@ describe('fetchWithRetry', () => {
       new Response('', { status: 503 }),
       new Response('', { status: 503 }),
     ]);
+
     // Act: the first wait (100 ms) fits, the second (200 ms) would end 50 ms late.
     const error = await sourceFailure(
       fetchWithRetry('http://x/a', options({ fetchImpl, ...clock, deadline: clock.now() + 250 })),
     );
+
     // Assess
     expect(calls).toHaveLength(2);
     expect(clock.waits).toEqual([100]);
@@ -109,11 +117,16 @@ describe('fetchWithRetry', () => {
   });
 
   it('does not start at all once the deadline has passed', async () => {
+    // Prepare
     const clock = fakeClock();
     const { fetchImpl, calls } = scriptedFetch([]);
+
+    // Act
     const error = await sourceFailure(
       fetchWithRetry('http://x/a', options({ fetchImpl, ...clock, deadline: clock.now() })),
     );
+
+    // Assess
     expect(calls).toHaveLength(0);
     expect(error.retryable).toBe(true);
   });
@@ -124,6 +137,7 @@ describe('fetchWithRetry', () => {
     const throttled = () => new Response('slow down', { status: 429, headers: { 'retry-after': '2' } });
     const first = scriptedFetch([throttled(), new Response('ok', { status: 200 })]);
     const second = scriptedFetch([throttled()]);
+
     // Act
     const answer = await fetchWithRetry(
       'http://x/a',
@@ -132,6 +146,7 @@ describe('fetchWithRetry', () => {
     const error = await sourceFailure(
       fetchWithRetry('http://x/a', options({ ...second, ...clock, deadline: clock.now() + 1_000 })),
     );
+
     // Assess
     expect(answer.body).toBe('ok');
     expect(clock.waits).toEqual([2_000]);
@@ -148,8 +163,10 @@ describe('fetchWithRetry', () => {
   ])('does not retry HTTP %i (retryable later: %s)', async (status, retryable) => {
     // Prepare
     const { fetchImpl, calls } = scriptedFetch([new Response('{"erro":{"detail":"nope"}}', { status })]);
+
     // Act
     const error = await sourceFailure(fetchWithRetry('http://x/a', options({ fetchImpl })));
+
     // Assess
     expect(calls).toHaveLength(1);
     expect(error.retryable).toBe(retryable);
@@ -158,8 +175,13 @@ describe('fetchWithRetry', () => {
   });
 
   it('hands back the statuses the caller accepts', async () => {
+    // Prepare
     const { fetchImpl } = scriptedFetch([new Response('gone', { status: 404 })]);
+
+    // Act
     const answer = await fetchWithRetry('http://x/a', options({ fetchImpl, acceptStatus: [404] }));
+
+    // Assess
     expect(answer.status).toBe(404);
   });
 
@@ -171,6 +193,7 @@ describe('fetchWithRetry', () => {
     const randoms = [...draws];
     const { fetchImpl } = scriptedFetch(Array.from({ length: 6 }, () => new Response('', { status: 500 })));
     const random = () => randoms.shift() ?? 0;
+
     // Act
     await sourceFailure(
       fetchWithRetry('http://x/a', {
@@ -183,6 +206,7 @@ describe('fetchWithRetry', () => {
         maxDelayMs: 2_000,
       }),
     );
+
     // Assess
     expect(clock.waits).toHaveLength(5);
     clock.waits.forEach((wait, retry) => {
@@ -205,27 +229,34 @@ describe('fetchWithRetry against a local server', () => {
       { status: 200, body: '"late"', delayMs: 2_000 },
       { status: 200, body: '"on time"' },
     ]);
+
     // Act
     const answer = await fetchWithRetry(
       `${server.baseUrl}/x`,
       options({ timeoutMs: 100, sleep: async () => {} }),
     );
+
     // Assess
     expect(answer.body).toBe('"on time"');
     expect(server.requests).toEqual(['/x', '/x']);
   });
 
   it('says it timed out when every attempt is too slow', async () => {
+    // Prepare
     server = await startFixtureServer('', [
       { status: 200, body: '1', delayMs: 2_000 },
       { status: 200, body: '2', delayMs: 2_000 },
     ]);
+
+    // Act
     const error = await sourceFailure(
       fetchWithRetry(
         `${server.baseUrl}/x`,
         options({ timeoutMs: 50, maxAttempts: 2, sleep: async () => {} }),
       ),
     );
+
+    // Assess
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/timed out after 50 ms \(gave up after 2 attempts\)/);
   });
@@ -234,10 +265,12 @@ describe('fetchWithRetry against a local server', () => {
     // Prepare: a port that was just free.
     const closed = await startFixtureServer('', []);
     await closed.close();
+
     // Act
     const error = await sourceFailure(
       fetchWithRetry(`${closed.baseUrl}/x`, options({ maxAttempts: 2, sleep: async () => {} })),
     );
+
     // Assess
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/network error/);
@@ -254,6 +287,10 @@ describe('summarizeBody', () => {
     ['<?xml version="1.0"?><a>b</a>', 'XML document: b'],
     ['plain\n text', 'plain text'],
   ])('summarizes %j', (body, summary) => {
-    expect(summarizeBody(body)).toBe(summary);
+    // Act
+    const summarized = summarizeBody(body);
+
+    // Assess
+    expect(summarized).toBe(summary);
   });
 });

@@ -58,8 +58,10 @@ describe('createSimulatedSource values', () => {
   it('answers every day of the range, ascending, positive, with 4 decimals', async () => {
     // Prepare
     const source = createSimulatedSource({ seed: 1 });
+
     // Act
     const observations = await source.fetchRange(series(), iso('2024-01-01'), iso('2024-01-31'));
+
     // Assess
     expect(observations.map((o) => o.day)).toEqual(
       Array.from({ length: 31 }, (_, i) => iso('2024-01-01') + i),
@@ -79,9 +81,11 @@ describe('createSimulatedSource values', () => {
     // Prepare
     const wide = createSimulatedSource({ seed });
     const narrow = createSimulatedSource({ seed });
+
     // Act
     const range = await wide.fetchRange(series(), day - before, day + after);
     const single = await narrow.fetchRange(series(), day, day);
+
     // Assess
     expect(range.find((o) => o.day === day)).toEqual(single[0]);
   });
@@ -90,24 +94,34 @@ describe('createSimulatedSource values', () => {
     fc.integer({ min: 0, max: 1000 }),
     fc.integer({ min: iso('2000-01-01'), max: iso('2030-01-01') }),
   ])('stays inside the series bounds', (seed, day) => {
+    // Prepare
     const bounded = series({ bounds: { min: 3, max: 7 } });
+
+    // Act
     const value = simulatedValue(seed, bounded, day);
+
+    // Assess
     expect(value).toBeGreaterThanOrEqual(3);
     expect(value).toBeLessThanOrEqual(7);
   });
 
   it('keeps values positive when a bound is at zero', () => {
+    // Act
     const value = simulatedValue(3, series({ bounds: { min: 0, max: 100 } }), iso('2024-05-05'));
+
+    // Assess
     expect(value).toBeGreaterThan(0);
   });
 
   it('wanders like a random walk: small daily steps, differing series and seeds', () => {
     // Prepare
     const days = Array.from({ length: 2000 }, (_, i) => iso('2018-01-01') + i);
+
     // Act
     const usd = days.map((d) => simulatedValue(7, series(), d));
     const eur = days.map((d) => simulatedValue(7, series({ infoType: 'CURRENCY#EUR' }), d));
     const otherSeed = days.map((d) => simulatedValue(8, series(), d));
+
     // Assess
     const steps = usd.slice(1).map((v, i) => Math.abs(Math.log(v / (usd[i] ?? v))));
     expect(Math.max(...steps)).toBeLessThan(0.2);
@@ -119,7 +133,10 @@ describe('createSimulatedSource values', () => {
 
 describe('createSimulatedSource faults', () => {
   it('serves no faults by default and counts requests', async () => {
+    // Act
     const { outcomes, stats } = await tally({}, 200);
+
+    // Assess
     expect(outcomes['ok']).toBe(200);
     expect(stats).toEqual({
       requests: 200,
@@ -132,8 +149,10 @@ describe('createSimulatedSource faults', () => {
     // Prepare
     const faults = { error: 0.1, timeout: 0.05, throttle: 0.05, null: 0.02, malformed: 0.02, seed: 42 };
     const count = 20_000;
+
     // Act
     const { outcomes, stats } = await tally({ faults }, count);
+
     // Assess: five standard deviations of a binomial, so the test is stable yet catches a wrong rate.
     for (const [fault, rate] of Object.entries(faults).filter(([name]) => name !== 'seed')) {
       const tolerance = 5 * Math.sqrt(count * rate * (1 - rate));
@@ -143,14 +162,22 @@ describe('createSimulatedSource faults', () => {
   });
 
   it('throws retryable SourceErrors with the status of the fault', async () => {
+    // Prepare
     const source = createSimulatedSource({ faults: { throttle: 1 } });
+
+    // Act
     const error = await source.fetchRange(series(), 1, 2).catch((caught: unknown) => caught);
+
+    // Assess
     expect(error).toBeInstanceOf(SourceError);
     expect(error).toMatchObject({ retryable: true, status: 429, source: 'simulated' });
   });
 
   it('nulls some days, never none, under the null fault', async () => {
+    // Prepare
     const source = createSimulatedSource({ faults: { null: 1 } });
+
+    // Act / Assess
     for (let i = 0; i < 50; i += 1) {
       const observations = await source.fetchRange(series(), 100 + i, 100 + i + (i % 3));
       expect(observations.some((o) => o.value === null)).toBe(true);
@@ -170,10 +197,12 @@ describe('createSimulatedSource faults', () => {
       }
       return results;
     };
+
     // Act
     const first = await run(5);
     const again = await run(5);
     const other = await run(6);
+
     // Assess
     expect(again).toEqual(first);
     expect(other).not.toEqual(first);
@@ -189,9 +218,11 @@ describe('createSimulatedSource faults', () => {
       sleep: async (ms) => void waits.push(ms),
       now: () => 500,
     });
+
     // Act
     await source.fetchRange(series(), 1, 1, { deadline: 1_000 });
     const late = await source.fetchRange(series(), 1, 1, { deadline: 500 }).catch((e: unknown) => e);
+
     // Assess
     expect(waits).toEqual([30]);
     expect(late).toMatchObject({ retryable: true });

@@ -29,7 +29,11 @@ describe('bundleImports', () => {
   });
 
   it('finds the Powertools utilities built at init, and not their shared commons', () => {
-    expect(bundleImports(scraperInputs).powertools).toEqual(['batch', 'logger']);
+    // Act
+    const imports = bundleImports(scraperInputs);
+
+    // Assess
+    expect(imports.powertools).toEqual(['batch', 'logger']);
   });
 
   it('keeps clients of several packages apart', () => {
@@ -61,9 +65,11 @@ describe('sdkOnlyEntry', () => {
   });
 
   it('refuses a bundle with no SDK client, which has nothing to be compared with', () => {
-    expect(() => sdkOnlyEntry(bundleImports(['libs/pipeline-core/src/dates.ts']))).toThrow(
-      /no AWS SDK client/,
-    );
+    // Prepare
+    const imports = bundleImports(['libs/pipeline-core/src/dates.ts']);
+
+    // Act / Assess
+    expect(() => sdkOnlyEntry(imports)).toThrow(/no AWS SDK client/);
   });
 });
 

@@ -15,7 +15,12 @@ describe('verdict', () => {
 
 describe('round', () => {
   it('keeps the asked number of decimals', () => {
-    expect(round(2.3456, 2)).toBe(2.35);
-    expect(round(2392.5, 0)).toBe(2393);
+    // Act
+    const twoDecimals = round(2.3456, 2);
+    const noDecimals = round(2392.5, 0);
+
+    // Assess
+    expect(twoDecimals).toBe(2.35);
+    expect(noDecimals).toBe(2393);
   });
 });

@@ -66,6 +66,7 @@ function expectedGrants(name: FunctionName): Record<string, string[]> {
 
 describe('least privilege', () => {
   it('lists exactly the actions each function calls', () => {
+    // Assess
     expect(functionPermissions).toEqual({
       data_clustering: {
         table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
@@ -86,15 +87,24 @@ describe('least privilege', () => {
   });
 
   it.each(functionNames)('%s holds exactly the listed actions on its own resources', (name) => {
+    // Prepare
     const roleId = roleIdOf(name);
-    expect(grants(statementsOfRole(resources, roleId))).toEqual(expectedGrants(name));
+
+    // Act
+    const granted = grants(statementsOfRole(resources, roleId));
+
+    // Assess
+    expect(granted).toEqual(expectedGrants(name));
     expect(resources[roleId]?.Properties?.ManagedPolicyArns).toBeUndefined();
   });
 
   it('grants no wildcard action and no "*" resource anywhere', () => {
+    // Act
     const statements = Object.keys(resources)
       .filter((id) => resources[id]?.Type === 'AWS::IAM::Role')
       .flatMap((roleId) => statementsOfRole(resources, roleId));
+
+    // Assess
     expect(statements.length).toBeGreaterThan(0);
     for (const s of statements) {
       expect(s.Action.filter((a) => a.includes('*'))).toEqual([]);
@@ -103,10 +113,15 @@ describe('least privilege', () => {
   });
 
   it('lets the deploy role update only the three functions, with only the sync-lambdas calls', () => {
+    // Prepare
     const roleId = logicalIdOf(template, 'AWS::IAM::Role', {
       Description: `Deploys Lambda code from ${testDeployment.repository}@main (GitHub OIDC)`,
     });
+
+    // Act
     const statements = statementsOfRole(resources, roleId);
+
+    // Assess
     const functionArns = functionNames.flatMap((n) => {
       const arn = { 'Fn::GetAtt': [functionId(n), 'Arn'] };
       return [arn, { 'Fn::Join': ['', [arn, ':*']] }];
@@ -117,12 +132,15 @@ describe('least privilege', () => {
 
 describe('GitHub OIDC trust', () => {
   it('trusts only the repository branch, for the STS audience, through the GitHub provider', () => {
+    // Act
     const providerId = logicalIdOf(template, 'AWS::IAM::OIDCProvider', {});
+    const roleId = logicalIdOf(template, 'AWS::IAM::Role', { MaxSessionDuration: 3600 });
+
+    // Assess
     expect(resources[providerId]?.Properties).toMatchObject({
       Url: 'https://token.actions.githubusercontent.com',
       ClientIdList: ['sts.amazonaws.com'],
     });
-    const roleId = logicalIdOf(template, 'AWS::IAM::Role', { MaxSessionDuration: 3600 });
     expect(resources[roleId]?.Properties?.AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -144,6 +162,7 @@ describe('GitHub OIDC trust', () => {
 
 describe('table', () => {
   it('is declared from tableDefinition: keys, sparse indexes, TTL, on-demand, PITR, deletion protection', () => {
+    // Prepare
     const gsi = (index: (typeof tableDefinition.indexes)[keyof typeof tableDefinition.indexes]) => ({
       IndexName: index.name,
       KeySchema: [
@@ -152,6 +171,8 @@ describe('table', () => {
       ],
       Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.nonKeyAttributes] },
     });
+
+    // Act / Assess
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: {
@@ -174,8 +195,11 @@ describe('table', () => {
 
 describe('queues', () => {
   it('give the work queue six scraper timeouts of visibility, the redrive count and the message size', () => {
+    // Act
     const scraper = resources[functionId('scraper')]?.Properties as { Timeout: number };
     const work = resources[ids.workQueue]?.Properties as Record<string, unknown>;
+
+    // Assess
     expect(work.VisibilityTimeout).toBeGreaterThanOrEqual(6 * scraper.Timeout);
     expect(work).toMatchObject({
       VisibilityTimeout: queueDefinition.visibilityTimeoutSeconds,
@@ -195,6 +219,7 @@ describe('queues', () => {
   });
 
   it('drive the scraper in batches with partial failures and a concurrency cap', () => {
+    // Act / Assess
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionId('scraper') },
       EventSourceArn: queueArn,
@@ -207,9 +232,12 @@ describe('queues', () => {
 
 describe('functions', () => {
   it('run the scheduled functions one at a time, and leave the scraper to its event source cap', () => {
+    // Prepare
     const reserved = (name: Parameters<typeof functionId>[0]) =>
       (resources[functionId(name)]?.Properties as { ReservedConcurrentExecutions?: number })
         .ReservedConcurrentExecutions;
+
+    // Act / Assess
     expect(reserved('data_clustering')).toBe(1);
     expect(reserved('retry_recheck')).toBe(1);
     expect(reserved('scraper')).toBeUndefined();
@@ -220,9 +248,12 @@ describe('functions', () => {
     ['scraper', ['TABLE_NAME', 'MAX_RETRIES']],
     ['retry_recheck', ['TABLE_NAME', 'QUEUE_URL', 'MAX_RETRIES']],
   ] as const)('%s runs index.handler on nodejs22.x with its configuration', (name, variables) => {
+    // Act
     const props = resources[functionId(name)]?.Properties as {
       Environment: { Variables: Record<string, unknown> };
     };
+
+    // Assess
     expect(props).toMatchObject({ FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler' });
     expect(Object.keys(props.Environment.Variables).sort()).toEqual([...variables].sort());
   });
@@ -230,10 +261,13 @@ describe('functions', () => {
 
 describe('schedules and alarms', () => {
   it('run data_clustering daily and weekly in audit mode, retry_recheck every 30 minutes', () => {
+    // Act
     const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => {
       const p = r.Properties as { ScheduleExpression: string; Targets: { Input?: string }[] };
       return [p.ScheduleExpression, p.Targets[0]?.Input];
     });
+
+    // Assess
     expect(rules).toEqual([
       ['cron(0 22 * * ? *)', '{"mode":"routine"}'],
       ['cron(30 23 ? * SUN *)', '{"mode":"audit"}'],
@@ -242,7 +276,10 @@ describe('schedules and alarms', () => {
   });
 
   it('alarm on the dead-letter queue, on quarantined records and on each function error', () => {
+    // Act
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
+
+    // Assess
     expect(Object.keys(alarms)).toHaveLength(5);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',

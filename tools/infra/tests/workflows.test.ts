@@ -37,30 +37,47 @@ const steps = (file: (typeof files)[number]) => Object.values(parse(file).jobs).
 
 describe('GitHub workflows', () => {
   it.each(files)('%s passes actionlint with no finding', async (file) => {
+    // Act
     const findings = await runLint(sources[file], `.github/workflows/${file}`);
+
+    // Assess
     expect(findings.map((f) => `${file}:${f.line} [${f.kind}] ${f.message}`)).toEqual([]);
   });
 
   it('actionlint really runs: an injected untrusted expression is reported', async () => {
+    // Prepare
     const unsafe =
       'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.event.head_commit.message }}\n';
+
+    // Act
     const findings = await runLint(unsafe, '.github/workflows/unsafe.yml');
+
+    // Assess
     expect(findings.map((f) => f.kind)).toEqual(['expression']);
   });
 
   it.each(files)('%s pins every third-party action by commit, with its version as a comment', (file) => {
+    // Act
     const uses = sources[file].split('\n').filter((line) => /^\s*(-\s+)?uses:/.test(line));
+
+    // Assess
     expect(uses.length).toBeGreaterThanOrEqual(2);
     for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
   it.each(files)('%s checks out the whole history, so Nx can compute what is affected', (file) => {
+    // Act
     const checkout = steps(file).find((s) => s.uses?.startsWith('actions/checkout@'));
+
+    // Assess
     expect(checkout?.with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false });
   });
 
   it('ci runs on pull requests and pushes, and lints, tests and builds what is affected', () => {
+    // Act
     const ci = parse('ci.yml');
+
+    // Assess
     expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push']);
     expect(steps('ci.yml').map((s) => s.run ?? s.uses?.split('@')[0])).toEqual([
       'actions/checkout',
@@ -73,7 +90,10 @@ describe('GitHub workflows', () => {
   });
 
   it('deploy runs on pushes to main with only contents: read and id-token: write, one at a time', () => {
+    // Act
     const deploy = parse('deploy.yml');
+
+    // Assess
     expect(deploy.on.push).toEqual({ branches: ['main'] });
     expect(deploy.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     for (const job of Object.values(deploy.jobs)) expect(job.permissions).toBeUndefined();
@@ -81,7 +101,10 @@ describe('GitHub workflows', () => {
   });
 
   it('deploy runs sync-lambdas with the role and the allowed account from repository variables', () => {
+    // Act
     const sync = steps('deploy.yml').find((s) => s.run?.includes('tools/sync-lambdas/src/cli.ts'));
+
+    // Assess
     expect(sync?.run).toContain('--role-arn ${{ vars.DEPLOY_ROLE_ARN }}');
     expect(sync?.run).toContain('--allowed-account-ids ${{ vars.AWS_ACCOUNT_ID }}');
     expect(sources['deploy.yml']).toContain('AWS_REGION: ${{ vars.AWS_REGION }}');

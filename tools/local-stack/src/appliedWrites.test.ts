@@ -8,17 +8,21 @@ const okPut = (date: string, value: string) => ({
 
 describe('appliedWrites', () => {
   it('keeps the batch puts DynamoDB processed and drops the unprocessed ones', () => {
+    // Prepare
     const input = { RequestItems: { t: [okPut('2024-01-02', '5.1'), okPut('2024-01-03', '5.2')] } };
     const output = { UnprocessedItems: { t: [okPut('2024-01-03', '5.2')] } };
 
+    // Act
     const writes = appliedWrites('BatchWriteItem', input, output);
 
+    // Assess
     expect(writes).toEqual([
       { infoType: 'CURRENCY#USD', date: '2024-01-02', operation: 'BatchWriteItem', status: 'OK', value: 5.1 },
     ]);
   });
 
   it("reads an update's SET clause through its name and value maps, and skips bookkeeping partitions", () => {
+    // Prepare
     const update = {
       Key: key('CURRENCY#USD', '2024-01-02'),
       UpdateExpression: 'SET #status = :retry, #value = :null, #retryCount = :count REMOVE #x',
@@ -26,7 +30,12 @@ describe('appliedWrites', () => {
       ExpressionAttributeValues: { ':retry': { S: 'RETRY' }, ':null': { NULL: true }, ':count': { N: '2' } },
     };
 
-    expect(appliedWrites('UpdateItem', update, {})).toEqual([
+    // Act
+    const writes = appliedWrites('UpdateItem', update, {});
+    const bookkeeping = appliedWrites('PutItem', { Item: key('CLAIM#CURRENCY#USD', 'x') }, {});
+
+    // Assess
+    expect(writes).toEqual([
       {
         infoType: 'CURRENCY#USD',
         date: '2024-01-02',
@@ -36,6 +45,6 @@ describe('appliedWrites', () => {
         retryCount: 2,
       },
     ]);
-    expect(appliedWrites('PutItem', { Item: key('CLAIM#CURRENCY#USD', 'x') }, {})).toEqual([]);
+    expect(bookkeeping).toEqual([]);
   });
 });

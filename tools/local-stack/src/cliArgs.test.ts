@@ -6,8 +6,10 @@ const cwd = '/home/user/gapless';
 
 describe('parseCli', () => {
   it('runs by default with the documented defaults', () => {
+    // Act
     const command = parseCli([], cwd);
 
+    // Assess
     expect(command).toMatchObject({
       kind: 'run',
       options: {
@@ -20,6 +22,7 @@ describe('parseCli', () => {
   });
 
   it('reads the run options', () => {
+    // Act
     const command = parseCli(
       [
         'run',
@@ -38,6 +41,7 @@ describe('parseCli', () => {
       cwd,
     );
 
+    // Assess
     expect(command).toMatchObject({
       kind: 'run',
       options: {
@@ -55,8 +59,10 @@ describe('parseCli', () => {
   });
 
   it('--chaos turns on every chaos hook and 30% source faults', () => {
+    // Act
     const command = parseCli(['--chaos'], cwd);
 
+    // Assess
     expect(command.kind === 'run' && command.options.pipeline.chaos).toEqual({
       unprocessedRate: 0.1,
       duplicateRate: 0.1,
@@ -66,14 +72,20 @@ describe('parseCli', () => {
   });
 
   it('reads quarantine release ranges', () => {
-    expect(
-      parseCli(['quarantine', 'release', '--series', 'CURRENCY#USD', '--date', '2024-01-02'], cwd),
-    ).toMatchObject({
+    // Act
+    const single = parseCli(
+      ['quarantine', 'release', '--series', 'CURRENCY#USD', '--date', '2024-01-02'],
+      cwd,
+    );
+    const all = parseCli(['quarantine', 'release', '--series', 'X#Y', '--all'], cwd);
+
+    // Assess
+    expect(single).toMatchObject({
       kind: 'quarantine-release',
       series: 'CURRENCY#USD',
       range: { from: '2024-01-02', to: '2024-01-02' },
     });
-    expect(parseCli(['quarantine', 'release', '--series', 'X#Y', '--all'], cwd)).toMatchObject({ range: {} });
+    expect(all).toMatchObject({ range: {} });
   });
 
   it.each([
@@ -86,6 +98,7 @@ describe('parseCli', () => {
     [['quarantine'], 'list or release'],
     [['deploy'], 'unknown command "deploy"'],
   ])('refuses %j with a specific message', (argv, message) => {
+    // Act / Assess
     expect(() => parseCli(argv, cwd)).toThrow(UsageError);
     expect(() => parseCli(argv, cwd)).toThrow(message);
   });

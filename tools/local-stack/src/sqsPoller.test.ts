@@ -8,15 +8,21 @@ function eventOf(...ids: string[]): SQSEvent {
 
 describe('failedIds (reading a partial batch response as Lambda does)', () => {
   it('fails only the listed records', () => {
+    // Act
     const failed = failedIds({ batchItemFailures: [{ itemIdentifier: 'b' }] }, eventOf('a', 'b', 'c'));
 
+    // Assess
     expect([...failed]).toEqual(['b']);
   });
 
   it.each([[undefined], [null], [{}], [{ batchItemFailures: [] }], ['done']])(
     'fails none for a response like %j',
     (response) => {
-      expect(failedIds(response, eventOf('a', 'b')).size).toBe(0);
+      // Act
+      const failed = failedIds(response, eventOf('a', 'b'));
+
+      // Assess
+      expect(failed.size).toBe(0);
     },
   );
 
@@ -26,6 +32,10 @@ describe('failedIds (reading a partial batch response as Lambda does)', () => {
     [{ batchItemFailures: [{ id: 'a' }] }],
     [{ batchItemFailures: 'a' }],
   ])('fails the whole batch for an unusable response %j', (response) => {
-    expect([...failedIds(response, eventOf('a', 'b'))].sort()).toEqual(['a', 'b']);
+    // Act
+    const failed = failedIds(response, eventOf('a', 'b'));
+
+    // Assess
+    expect([...failed].sort()).toEqual(['a', 'b']);
   });
 });

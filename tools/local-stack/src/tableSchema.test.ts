@@ -25,8 +25,10 @@ function indexes(): GlobalSecondaryIndexDescription[] {
 
 describe('tableSchema', () => {
   it('declares the keys, both sparse indexes and on-demand billing from tableDefinition', () => {
+    // Act
     const schema = tableSchema('gapless');
 
+    // Assess
     expect(schema).toMatchObject({
       TableName: 'gapless',
       BillingMode: 'PAY_PER_REQUEST',
@@ -59,12 +61,14 @@ describe('tableSchema', () => {
   });
 
   it('defines exactly the attributes used as keys, all strings', () => {
+    // Act
     const schema = tableSchema('gapless');
+
+    // Assess
     const keyNames = [
       ...(schema.KeySchema ?? []),
       ...(schema.GlobalSecondaryIndexes ?? []).flatMap((index) => index.KeySchema ?? []),
     ].map((key) => key.AttributeName);
-
     expect(schema.AttributeDefinitions?.map((definition) => definition.AttributeName).sort()).toEqual(
       [...new Set(keyNames)].sort(),
     );
@@ -77,10 +81,15 @@ describe('schemaDifferences', () => {
   const expected = tableSchema('t');
 
   it('finds none for a table created from the schema', () => {
-    expect(schemaDifferences(expected, describedTable())).toEqual([]);
+    // Act
+    const differences = schemaDifferences(expected, describedTable());
+
+    // Assess
+    expect(differences).toEqual([]);
   });
 
   it('ignores the order of projected attributes', () => {
+    // Prepare
     const reordered = indexes().map((index) => ({
       ...index,
       Projection: {
@@ -89,20 +98,28 @@ describe('schemaDifferences', () => {
       },
     }));
 
-    expect(schemaDifferences(expected, describedTable({ GlobalSecondaryIndexes: reordered }))).toEqual([]);
+    // Act
+    const differences = schemaDifferences(expected, describedTable({ GlobalSecondaryIndexes: reordered }));
+
+    // Assess
+    expect(differences).toEqual([]);
   });
 
   it('names a key attribute of another type', () => {
+    // Prepare
     const attributes = (expected.AttributeDefinitions ?? []).map((definition) =>
       definition.AttributeName === 'retry_due' ? { ...definition, AttributeType: 'N' as const } : definition,
     );
 
-    expect(schemaDifferences(expected, describedTable({ AttributeDefinitions: attributes }))).toEqual([
-      'attribute retry_due has type N, expected S',
-    ]);
+    // Act
+    const differences = schemaDifferences(expected, describedTable({ AttributeDefinitions: attributes }));
+
+    // Assess
+    expect(differences).toEqual(['attribute retry_due has type N, expected S']);
   });
 
   it('names an index with other keys, another projection, or one the definition does not have', () => {
+    // Prepare
     const [retryDue, quarantined] = indexes();
     const changed = [
       { ...retryDue, KeySchema: [{ AttributeName: 'retry_shard', KeyType: 'HASH' as const }] },
@@ -110,7 +127,11 @@ describe('schemaDifferences', () => {
       { IndexName: 'extra', KeySchema: [{ AttributeName: 'x', KeyType: 'HASH' as const }] },
     ];
 
-    expect(schemaDifferences(expected, describedTable({ GlobalSecondaryIndexes: changed }))).toEqual([
+    // Act
+    const differences = schemaDifferences(expected, describedTable({ GlobalSecondaryIndexes: changed }));
+
+    // Assess
+    expect(differences).toEqual([
       'index retry-due keys are retry_shard HASH, expected retry_shard HASH, retry_due RANGE',
       'index quarantined projects ALL, expected INCLUDE [last_error, retry_count, status, updated_at]',
       'index extra is not in the definition',
@@ -118,14 +139,17 @@ describe('schemaDifferences', () => {
   });
 
   it('names missing indexes and unexpected local indexes', () => {
+    // Prepare
     const local = [{ IndexName: 'by-status', KeySchema: [], Projection: { ProjectionType: 'ALL' as const } }];
 
-    expect(
-      schemaDifferences(
-        expected,
-        describedTable({ GlobalSecondaryIndexes: undefined, LocalSecondaryIndexes: local }),
-      ),
-    ).toEqual([
+    // Act
+    const differences = schemaDifferences(
+      expected,
+      describedTable({ GlobalSecondaryIndexes: undefined, LocalSecondaryIndexes: local }),
+    );
+
+    // Assess
+    expect(differences).toEqual([
       'index retry-due is missing',
       'index quarantined is missing',
       'unexpected local secondary indexes: by-status',

@@ -24,6 +24,7 @@ describe('a clean backfill of the default catalog on the simulated source', () =
   afterAll(() => dataDir.remove());
 
   it('converges with every expected date OK and nothing left in any queue', () => {
+    // Assess
     expect(first.converged).toBe(true);
     expect(first.totals.ok).toBe(first.totals.expected);
     expect(first.totals.expected).toBeGreaterThan(1000);
@@ -34,10 +35,13 @@ describe('a clean backfill of the default catalog on the simulated source', () =
   });
 
   it("stores the simulated source's value for every expected date", () => {
+    // Prepare
     const stored = new Map(
       (first.tableSnapshot ?? []).map((item) => [`${String(item.info_type)}|${String(item.date)}`, item]),
     );
     const today = todayUtc();
+
+    // Assess
     for (const catalogSeries of DEFAULT_CATALOG) {
       const series = { ...catalogSeries, start: parseIsoDate(from) };
       for (const day of expectedDates(series, today)) {
@@ -49,13 +53,16 @@ describe('a clean backfill of the default catalog on the simulated source', () =
   });
 
   it('made one source request per series and no more (one stream each)', () => {
+    // Assess
     expect(first.totals.sourceRequests).toBe(DEFAULT_CATALOG.length);
     expect(first.sourceRequestLog).toHaveLength(DEFAULT_CATALOG.length);
   });
 
   it('a second run on the same data directory makes no source request and no write', async () => {
+    // Act
     const second = await runLocalPipeline({ from, seed, dataDir: dataDir.dir, logPath: null });
 
+    // Assess
     expect(second.converged).toBe(true);
     expect(second.totals.ok).toBe(first.totals.ok);
     expect(second.sourceRequestLog).toEqual([]);

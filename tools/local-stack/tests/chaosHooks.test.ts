@@ -8,6 +8,7 @@ const maxRetries = 3;
 
 describe('chaos hooks', () => {
   it('fire (unprocessed writes, duplicate deliveries, crashes, source faults) and the run still converges', async () => {
+    // Act
     const result = await runLocalPipeline({
       from: '2026-03-02',
       seed,
@@ -18,6 +19,7 @@ describe('chaos hooks', () => {
       snapshot: true,
     });
 
+    // Assess
     expect(result.converged).toBe(true);
     expect(result.stats.injectedUnprocessedBatchWrites).toBeGreaterThan(0);
     expect(result.stats.duplicatesInjected).toBeGreaterThan(0);

@@ -57,11 +57,14 @@ function puts(count: number): WriteRequest[] {
 
 describe('the DynamoDB chaos proxy', () => {
   it('answers part of a batch as UnprocessedItems in the real wire format and stores only the rest', async () => {
+    // Prepare
     const { client, proxy } = await proxiedTable(1);
 
+    // Act
     const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { chaos: puts(20) } }));
     const stored = await client.send(new ScanCommand({ TableName: 'chaos' }));
 
+    // Assess
     const unprocessed = answer.UnprocessedItems?.chaos ?? [];
     expect(unprocessed.length).toBeGreaterThan(0);
     expect((stored.Items ?? []).length + unprocessed.length).toBe(20);
@@ -71,8 +74,10 @@ describe('the DynamoDB chaos proxy', () => {
   });
 
   it('passes everything through at rate 0 and counts writes and claims per series', async () => {
+    // Prepare
     const { client, proxy } = await proxiedTable(0);
 
+    // Act
     const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { chaos: puts(5) } }));
     await client.send(
       new PutItemCommand({
@@ -81,6 +86,7 @@ describe('the DynamoDB chaos proxy', () => {
       }),
     );
 
+    // Assess
     expect(answer.UnprocessedItems ?? {}).toEqual({});
     expect(proxy.traffic().get('CURRENCY#USD')).toEqual({
       batchWriteCalls: 1,

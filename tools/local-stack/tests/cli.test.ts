@@ -34,7 +34,10 @@ async function runCli(argv: string[], env: Record<string, string | undefined> = 
 
 describe('cli run --json', () => {
   it('prints the run summary as JSON on stdout and nothing else', async () => {
+    // Prepare
     const dir = await tempDir();
+
+    // Act
     const cli = spawnCli([
       '--json',
       '--series',
@@ -46,9 +49,9 @@ describe('cli run --json', () => {
       '--log',
       join(dir, 'functions.log'),
     ]);
-
     const code = await cli.exited;
 
+    // Assess
     expect(code, cli.output.stderr).toBe(0);
     const summary = JSON.parse(cli.output.stdout) as RunSummary;
     expect(summary.converged).toBe(true);
@@ -59,8 +62,10 @@ describe('cli run --json', () => {
   }, 60_000);
 
   it('refuses an unknown option with the usage and exit code 2', async () => {
+    // Act
     const result = await runCli(['--cycle', '3']);
 
+    // Assess
     expect(result.code).toBe(2);
     expect(result.err).toContain("Unknown option '--cycle'");
     expect(result.err).toContain('Usage:');
@@ -69,6 +74,7 @@ describe('cli run --json', () => {
 
 describe('cli setup', () => {
   it('refuses an existing table whose schema differs, and names the difference', async () => {
+    // Prepare
     const emulators = await startEmulators();
     cleanups.push(() => emulators.stop());
     const client = new DynamoDBClient({
@@ -90,14 +96,17 @@ describe('cli setup', () => {
       AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
     };
 
+    // Act
     const result = await runCli(['setup'], env);
 
+    // Assess
     expect(result.code).toBe(1);
     expect(result.err).toContain('refusing to touch table gapless');
     expect(result.err).toContain('key schema is id HASH');
   });
 
   it('creates the table and queues on the endpoints the standard variables name', async () => {
+    // Prepare
     const emulators = await startEmulators();
     cleanups.push(() => emulators.stop());
     const env = {
@@ -105,9 +114,11 @@ describe('cli setup', () => {
       AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
     };
 
+    // Act
     const first = await runCli(['setup'], env);
     const again = await runCli(['setup'], env);
 
+    // Assess
     expect(first.code, first.err).toBe(0);
     expect(first.out).toContain('table gapless ready');
     expect(first.out).toContain('gapless-work-dlq');
@@ -117,13 +128,19 @@ describe('cli setup', () => {
 
 describe('cli quarantine', () => {
   it('lists the quarantined dates of a run and releases them for the next run', async () => {
+    // Prepare
     const dir = await tempDir();
     const dataDir = join(dir, 'data');
     const common = ['--series', 'FUEL#DIESEL', '--from', '2026-09-07', '--data-dir', dataDir, '--quiet'];
     const files = ['--report', join(dir, 'report.html'), '--log', join(dir, 'functions.log')];
+
+    // Act
     const failing = await runCli([...common, ...files, '--faults', '{"error":1}', '--max-retries', '0']);
+
+    // Assess
     expect(failing.code, failing.err).toBe(0);
 
+    // Act
     const listed = await runCli(['quarantine', 'list', '--data-dir', dataDir, '--json']);
     const items = JSON.parse(listed.out) as {
       infoType: string;
@@ -143,6 +160,7 @@ describe('cli quarantine', () => {
     const after = await runCli(['quarantine', 'list', '--series', 'FUEL#DIESEL', '--data-dir', dataDir]);
     const healed = await runCli([...common, ...files, '--json']);
 
+    // Assess
     expect(items.length).toBeGreaterThan(5);
     expect(items.every((item) => item.infoType === 'FUEL#DIESEL' && item.retryCount === 0)).toBe(true);
     expect(items[0]?.lastError).toContain('simulated server error');

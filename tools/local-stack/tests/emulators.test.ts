@@ -62,13 +62,16 @@ async function tableNames(endpoint: string): Promise<string[]> {
 
 describe('startEmulators', () => {
   it('serves DynamoDB and SQS on loopback ports', async () => {
+    // Prepare
     const emulators = await started();
     const sqs = new SQSClient({ endpoint: emulators.sqsEndpoint, region: 'us-east-1', credentials });
     cleanups.push(async () => sqs.destroy());
 
+    // Act
     const tables = await tableNames(emulators.dynamoEndpoint);
     const queues = await sqs.send(new ListQueuesCommand({}));
 
+    // Assess
     expect(emulators.dynamoEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(emulators.sqsEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(tables).toEqual([]);
@@ -76,44 +79,56 @@ describe('startEmulators', () => {
   });
 
   it('frees both ports on stop, so the same ports can be taken again', async () => {
+    // Prepare
     const first = await startEmulators();
     const ports = { dynamoPort: portOf(first.dynamoEndpoint), sqsPort: portOf(first.sqsEndpoint) };
     await tableNames(first.dynamoEndpoint);
 
+    // Act
     await first.stop();
     await first.stop();
     const second = await started(ports);
 
+    // Assess
     expect(second.dynamoEndpoint).toBe(first.dynamoEndpoint);
     expect(second.sqsEndpoint).toBe(first.sqsEndpoint);
   });
 
   it('keeps tables in the data directory across restarts', async () => {
+    // Prepare
     const dataDir = await temporaryDir();
     const first = await startEmulators({ dataDir });
     await createTable(first.dynamoEndpoint, 'kept');
     await first.stop();
 
+    // Act
     const second = await started({ dataDir });
 
+    // Assess
     expect(await tableNames(second.dynamoEndpoint)).toEqual(['kept']);
   });
 
   it('forgets tables without a data directory', async () => {
+    // Prepare
     const first = await startEmulators();
     await createTable(first.dynamoEndpoint, 'gone');
     await first.stop();
 
+    // Act
     const second = await started();
 
+    // Assess
     expect(await tableNames(second.dynamoEndpoint)).toEqual([]);
   });
 
   it('says which port is busy for DynamoDB', async () => {
+    // Prepare
     const dynamoPort = await occupiedPort();
 
+    // Act
     const starting = startEmulators({ dynamoPort });
 
+    // Assess
     await expect(starting).rejects.toThrow(EmulatorStartError);
     await expect(starting).rejects.toThrow(
       `dynalite could not start: port ${dynamoPort} on 127.0.0.1 is already in use`,
@@ -121,35 +136,48 @@ describe('startEmulators', () => {
   });
 
   it('says which port is busy for SQS, and leaves DynamoDB stopped and its data unlocked', async () => {
+    // Prepare
     const dataDir = await temporaryDir();
     const sqsPort = await occupiedPort();
 
+    // Act
     const starting = startEmulators({ dataDir, sqsPort });
 
+    // Assess
     await expect(starting).rejects.toThrow(
       `fauxqs could not start: port ${sqsPort} on 127.0.0.1 is already in use`,
     );
+
+    // Act
     const retry = await started({ dataDir });
+
+    // Assess
     expect(await tableNames(retry.dynamoEndpoint)).toEqual([]);
   });
 
   it('refuses a data directory that is a file', async () => {
+    // Prepare
     const dir = await temporaryDir();
     const file = join(dir, 'not-a-dir');
     await writeFile(file, 'x');
 
+    // Act
     const starting = startEmulators({ dataDir: file });
 
+    // Assess
     await expect(starting).rejects.toThrow(EmulatorStartError);
     await expect(starting).rejects.toThrow(`data directory ${file} is unusable`);
   });
 
   it('refuses a data directory another emulator is using', async () => {
+    // Prepare
     const dataDir = await temporaryDir();
     await started({ dataDir });
 
+    // Act
     const starting = startEmulators({ dataDir });
 
+    // Assess
     await expect(starting).rejects.toThrow(/data directory .* is unusable: another emulator is using it/);
   });
 });

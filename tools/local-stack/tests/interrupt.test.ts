@@ -30,6 +30,7 @@ function portIsFree(port: number): Promise<boolean> {
 
 describe('Ctrl-C', () => {
   it('stops a run cleanly: exit code 130, emulators stopped, ports free', async () => {
+    // Prepare
     const { dir, remove } = await temporaryDir();
     cleanups.push(remove);
     // The whole default catalog from its 2015 start: long enough to be interrupted in the middle.
@@ -43,9 +44,11 @@ describe('Ctrl-C', () => {
     const ports = [up[1], up[2], up[3]].map(Number);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
 
+    // Act
     cli.child.kill('SIGINT');
     const code = await cli.exited;
 
+    // Assess
     expect(code, cli.output.stderr).toBe(130);
     expect(cli.output.stderr).toContain('stopping: waiting for running invocations');
     for (const port of ports) expect(await portIsFree(port), `port ${port}`).toBe(true);

@@ -40,11 +40,14 @@ async function runner(): Promise<{ runner: LambdaRunner; lines: string[] }> {
 
 describe('createLambdaRunner', () => {
   it('loads the bundle once and serves invocations with a Lambda-like context and environment', async () => {
+    // Prepare
     const { runner: probe, lines } = await runner();
 
+    // Act
     const first = (await probe.invoke({ n: 1 })) as { initPid: number; remaining: number; table: string };
     const second = (await probe.invoke({ n: 2 })) as { initPid: number; echo: unknown };
 
+    // Assess
     expect(first.table).toBe('gapless');
     expect(first.remaining).toBeGreaterThan(3_000);
     expect(first.remaining).toBeLessThanOrEqual(5_000);
@@ -55,11 +58,14 @@ describe('createLambdaRunner', () => {
   });
 
   it('reports a handler error without losing the environment', async () => {
+    // Prepare
     const { runner: probe } = await runner();
 
+    // Act
     const failure = await probe.invoke({ fail: true }).catch((error: unknown) => error);
     await probe.invoke({});
 
+    // Assess
     expect(failure).toBeInstanceOf(InvocationError);
     expect((failure as InvocationError).kind).toBe('error');
     expect((failure as Error).message).toContain('TypeError: asked to fail');
@@ -67,14 +73,17 @@ describe('createLambdaRunner', () => {
   });
 
   it('a host killed mid-invocation fails that invocation, and the next one cold-starts a new host', async () => {
+    // Prepare
     const { runner: probe } = await runner();
     const before = (await probe.invoke({})) as { initPid: number };
 
+    // Act
     const crash = await probe
       .invoke({ sleepMs: 2_000 }, { crashAfterMs: 50 })
       .catch((error: unknown) => error);
     const after = (await probe.invoke({})) as { initPid: number };
 
+    // Assess
     expect((crash as InvocationError).kind).toBe('crash');
     expect(after.initPid).not.toBe(before.initPid);
     expect(probe.stats()).toMatchObject({ coldStarts: 2, crashes: 1 });

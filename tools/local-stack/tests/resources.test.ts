@@ -62,11 +62,14 @@ async function receiveOnce(queueUrl: string) {
 
 describe('ensureResources', () => {
   it('creates the table, its sparse indexes and both queues, and finds them again on a second run', async () => {
+    // Prepare
     const options = optionsFor('twice');
 
+    // Act
     const first = await ensureResources(options);
     const second = await ensureResources(options);
 
+    // Assess
     expect(second).toEqual(first);
     expect(first).toMatchObject({ tableName: 'gapless-twice', timeToLive: 'unsupported-by-endpoint' });
     expect(first.queueUrl).toMatch(/\/work-twice$/);
@@ -83,11 +86,12 @@ describe('ensureResources', () => {
   });
 
   it('gives the work queue the attributes and redrive policy of queueDefinition', async () => {
+    // Act
     const { queueUrl, deadLetterQueueUrl } = await ensureResources(optionsFor('attributes'));
 
+    // Assess
     const work = await queueAttributes(queueUrl);
     const deadLetter = await queueAttributes(deadLetterQueueUrl);
-
     expect(work).toMatchObject({
       VisibilityTimeout: String(queueDefinition.visibilityTimeoutSeconds),
       MessageRetentionPeriod: String(queueDefinition.messageRetentionSeconds),
@@ -101,20 +105,24 @@ describe('ensureResources', () => {
   });
 
   it('brings a changed queue attribute back to the definition', async () => {
+    // Prepare
     const options = optionsFor('drift');
     const { queueUrl } = await ensureResources(options);
     await sqs.send(
       new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { VisibilityTimeout: '5' } }),
     );
 
+    // Act
     await ensureResources(options);
 
+    // Assess
     expect((await queueAttributes(queueUrl)).VisibilityTimeout).toBe(
       String(queueDefinition.visibilityTimeoutSeconds),
     );
   });
 
   it('refuses a table whose keys and indexes differ, listing each difference, and changes nothing', async () => {
+    // Prepare
     const options = optionsFor('mismatch');
     const expected = tableSchema('gapless-mismatch');
     const other: CreateTableCommandInput = {
@@ -135,8 +143,10 @@ describe('ensureResources', () => {
     };
     await dynamo.send(new CreateTableCommand(other));
 
+    // Act
     const error = await ensureResources(options).catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(ResourceMismatchError);
     expect((error as ResourceMismatchError).differences).toEqual([
       'key schema is info_type HASH, day RANGE, expected info_type HASH, date RANGE',
@@ -150,15 +160,18 @@ describe('ensureResources', () => {
   });
 
   it('moves a message received more than maxReceiveCount times to the dead-letter queue', async () => {
+    // Prepare
     const { queueUrl, deadLetterQueueUrl } = await ensureResources(optionsFor('redrive'));
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'poison' }));
 
+    // Act
     const deliveries: number[] = [];
     for (let receive = 0; receive <= queueDefinition.maxReceiveCount; receive += 1) {
       deliveries.push((await receiveOnce(queueUrl)).length);
     }
     const deadLetters = await receiveOnce(deadLetterQueueUrl);
 
+    // Assess
     expect(deliveries).toEqual([...Array.from({ length: queueDefinition.maxReceiveCount }, () => 1), 0]);
     expect(deadLetters.map((message) => message.Body)).toEqual(['poison']);
   });

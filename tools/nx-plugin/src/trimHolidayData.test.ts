@@ -39,7 +39,7 @@ describe('trimHolidays', () => {
   });
 
   it('fails the build for an unknown country or a changed module shape', () => {
-    // Assess
+    // Act / Assess
     expect(() => trimHolidays(dataModule({ BR: {} }), ['XX'])).toThrow('no data for country "XX"');
     expect(() => trimHolidays('module.exports = {}', ['BR'])).toThrow('changed shape');
   });

@@ -33,7 +33,11 @@ const probeTest = `import { expect, it } from 'vitest';
 import { handler } from './index.js';
 
 it('answers the next day', async () => {
-  expect(await handler({ time: '2024-02-28T10:00:00Z' })).toMatchObject({ next: '2024-02-29' });
+  // Act
+  const answer = await handler({ time: '2024-02-28T10:00:00Z' });
+
+  // Assess
+  expect(answer).toMatchObject({ next: '2024-02-29' });
 });
 `;
 

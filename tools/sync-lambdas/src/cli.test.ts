@@ -15,7 +15,11 @@ describe('sync-lambdas CLI', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('exits 2 with the usage on an unknown option', async () => {
-    expect(await main(['--everything'], {})).toBe(2);
+    // Act
+    const code = await main(['--everything'], {});
+
+    // Assess
+    expect(code).toBe(2);
     expect(written.join('')).toMatch(/^sync-lambdas: Unknown option '--everything'[^]*Usage: sync-lambdas/);
   });
 
@@ -40,7 +44,11 @@ describe('sync-lambdas CLI', () => {
   });
 
   it('prints the usage with --help', async () => {
-    expect(await main(['--help'], {})).toBe(0);
+    // Act
+    const code = await main(['--help'], {});
+
+    // Assess
+    expect(code).toBe(0);
     expect(written.join('')).toContain('--allowed-account-ids');
   });
 });

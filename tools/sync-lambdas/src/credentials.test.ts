@@ -84,12 +84,14 @@ describe('resolveDeployIdentity', () => {
   });
 
   it('refuses ambient credentials outside Actions unless asked explicitly', async () => {
-    await expect(
-      resolveDeployIdentity(
-        { roleArn, durationSeconds: 900, useDefaultCredentials: false },
-        { env: {}, sts: new STSClient({ region: 'us-east-1' }), mask: () => undefined },
-      ),
-    ).rejects.toThrow(/--use-default-credentials is required outside GitHub Actions/);
+    // Act
+    const failure = resolveDeployIdentity(
+      { roleArn, durationSeconds: 900, useDefaultCredentials: false },
+      { env: {}, sts: new STSClient({ region: 'us-east-1' }), mask: () => undefined },
+    );
+
+    // Assess
+    await expect(failure).rejects.toThrow(/--use-default-credentials is required outside GitHub Actions/);
     expect(stsMock).not.toHaveReceivedAnyCommand();
   });
 
@@ -116,6 +118,10 @@ describe('resolveDeployIdentity', () => {
 
 describe('sessionName', () => {
   it('ties the session to the workflow run and attempt', () => {
-    expect(sessionName({ GITHUB_RUN_ID: '123', GITHUB_RUN_ATTEMPT: '3' })).toBe('gh-123-3');
+    // Act
+    const name = sessionName({ GITHUB_RUN_ID: '123', GITHUB_RUN_ATTEMPT: '3' });
+
+    // Assess
+    expect(name).toBe('gh-123-3');
   });
 });

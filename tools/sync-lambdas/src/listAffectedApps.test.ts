@@ -19,6 +19,7 @@ describe('listAffectedApps', () => {
   });
 
   it('refuses an answer that is not a JSON list of names', async () => {
+    // Act / Assess
     await expect(listAffectedApps(async () => 'oops')).rejects.toThrow('did not answer JSON: oops');
     await expect(listAffectedApps(async () => '[1]')).rejects.toThrow('did not answer a list of names');
   });

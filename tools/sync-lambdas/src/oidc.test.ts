@@ -57,6 +57,10 @@ describe('fetchGithubOidcToken', () => {
   });
 
   it('explains the missing id-token permission when the runner offers no endpoint', async () => {
-    await expect(fetchGithubOidcToken({})).rejects.toThrow(/permissions: id-token: write/);
+    // Act
+    const failure = fetchGithubOidcToken({});
+
+    // Assess
+    await expect(failure).rejects.toThrow(/permissions: id-token: write/);
   });
 });

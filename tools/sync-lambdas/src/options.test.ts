@@ -27,6 +27,7 @@ describe('parseOptions', () => {
   });
 
   it('reads a list of functions, publish and alias', () => {
+    // Act
     const options = parseOptions(
       [
         ...base,
@@ -40,6 +41,8 @@ describe('parseOptions', () => {
       ],
       {},
     );
+
+    // Assess
     expect(options).toMatchObject({
       selection: 'list',
       functions: ['scraper', 'retry_recheck'],
@@ -59,11 +62,15 @@ describe('parseOptions', () => {
       '--allowed-account-ids has "12345", not a 12-digit account id',
     ],
   ])('refuses %j', (extra, message) => {
+    // Act / Assess
     expect(() => parseOptions([...base, ...extra], { AWS_REGION: 'us-east-1' })).toThrow(message);
   });
 
   it('requires the allowed accounts, a role (or the explicit default chain) and a region', () => {
+    // Prepare
     const role = ['--role-arn', 'arn:aws:iam::123456789012:role/d'];
+
+    // Act / Assess
     expect(() => parseOptions(['--all', ...role], { AWS_REGION: 'x' })).toThrow(
       '--allowed-account-ids is required',
     );

@@ -38,23 +38,48 @@ describe('planDeployment', () => {
   });
 
   it('takes every app directory with --all', async () => {
+    // Prepare
     const ctx = await context(['scraper', 'data_clustering'], ['scraper', 'data_clustering']);
-    expect((await planDeployment('all', [], ctx)).map((t) => t.name)).toEqual(['data_clustering', 'scraper']);
+
+    // Act
+    const targets = await planDeployment('all', [], ctx);
+
+    // Assess
+    expect(targets.map((t) => t.name)).toEqual(['data_clustering', 'scraper']);
   });
 
   it('ignores affected Nx apps that are not directories under apps/', async () => {
+    // Prepare
     const ctx = await context(['scraper'], ['scraper'], ['bench', 'scraper']);
-    expect((await planDeployment('affected', [], ctx)).map((t) => t.name)).toEqual(['scraper']);
+
+    // Act
+    const targets = await planDeployment('affected', [], ctx);
+
+    // Assess
+    expect(targets.map((t) => t.name)).toEqual(['scraper']);
   });
 
   it('still refuses an affected app whose zip was not built', async () => {
+    // Prepare
     const ctx = await context(['scraper', 'data_clustering'], ['scraper'], ['data_clustering']);
-    await expect(planDeployment('affected', [], ctx)).rejects.toThrow('no built zip');
+
+    // Act
+    const planning = planDeployment('affected', [], ctx);
+
+    // Assess
+    await expect(planning).rejects.toThrow('no built zip');
   });
 
   it('takes the affected apps from Nx, and nothing when nothing changed', async () => {
+    // Prepare
     const ctx = await context(['scraper', 'data_clustering'], ['scraper'], ['scraper']);
-    expect((await planDeployment('affected', [], ctx)).map((t) => t.name)).toEqual(['scraper']);
-    expect(await planDeployment('affected', [], { ...ctx, listAffected: async () => [] })).toEqual([]);
+
+    // Act
+    const affected = await planDeployment('affected', [], ctx);
+    const unchanged = await planDeployment('affected', [], { ...ctx, listAffected: async () => [] });
+
+    // Assess
+    expect(affected.map((t) => t.name)).toEqual(['scraper']);
+    expect(unchanged).toEqual([]);
   });
 });

@@ -32,7 +32,11 @@ describe('coverageSpan', () => {
   });
 
   it('is empty without series', () => {
-    expect(coverageSpan([]).count).toBe(0);
+    // Act
+    const span = coverageSpan([]);
+
+    // Assess
+    expect(span.count).toBe(0);
   });
 });
 
@@ -126,6 +130,10 @@ describe('renderCoverageChart', () => {
   });
 
   it('says so when there is no series', () => {
-    expect(renderCoverageChart([])).toContain('No series in this run.');
+    // Act
+    const svg = renderCoverageChart([]);
+
+    // Assess
+    expect(svg).toContain('No series in this run.');
   });
 });

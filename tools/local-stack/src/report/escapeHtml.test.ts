@@ -24,11 +24,19 @@ describe('escapeHtml', () => {
   });
 
   it('escapes an ampersand that already looks like an entity, so the text shows as written', () => {
-    expect(escapeHtml('&lt;')).toBe('&amp;lt;');
+    // Act
+    const escaped = escapeHtml('&lt;');
+
+    // Assess
+    expect(escaped).toBe('&amp;lt;');
   });
 
   it('accepts non-strings', () => {
-    expect(escapeHtml(42)).toBe('42');
+    // Act
+    const escaped = escapeHtml(42);
+
+    // Assess
+    expect(escaped).toBe('42');
   });
 
   // Markup characters and entity look-alikes are rare among all code points: mix them in on purpose.

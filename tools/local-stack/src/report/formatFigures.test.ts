@@ -11,18 +11,33 @@ describe('formatFigures', () => {
     [3_725_000, '1 h 02 min'],
     [-1, '—'],
   ])('formats %d ms as %s', (milliseconds, text) => {
-    expect(formatDuration(milliseconds)).toBe(text);
+    // Act
+    const formatted = formatDuration(milliseconds);
+
+    // Assess
+    expect(formatted).toBe(text);
   });
 
   it('groups thousands, and shows an unknown count as a dash', () => {
-    expect(formatCount(1_234_567)).toBe('1,234,567');
-    expect(formatCount(null)).toBe('—');
-    expect(formatCount(Number.NaN)).toBe('—');
+    // Act
+    const grouped = formatCount(1_234_567);
+    const unknown = formatCount(null);
+    const notANumber = formatCount(Number.NaN);
+
+    // Assess
+    expect(grouped).toBe('1,234,567');
+    expect(unknown).toBe('—');
+    expect(notANumber).toBe('—');
   });
 
   it('shows a UTC timestamp without the T and the milliseconds', () => {
-    expect(formatTimestamp('2026-11-25T04:11:23.456Z')).toBe('2026-11-25 04:11:23 UTC');
-    expect(formatTimestamp('yesterday')).toBe('yesterday');
+    // Act
+    const timestamp = formatTimestamp('2026-11-25T04:11:23.456Z');
+    const notATimestamp = formatTimestamp('yesterday');
+
+    // Assess
+    expect(timestamp).toBe('2026-11-25 04:11:23 UTC');
+    expect(notATimestamp).toBe('yesterday');
   });
 
   test.prop([fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 1_000_000 })])(

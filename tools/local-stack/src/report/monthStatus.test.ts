@@ -24,10 +24,15 @@ describe('monthStatus', () => {
     ['nothing expected', MonthStatus.None, counts({ expected: 0, ok: 0 })],
     ['no entry for the month', MonthStatus.None, undefined],
   ])('%s is %s', (_name, expected, month) => {
-    expect(monthStatus(month)).toBe(expected);
+    // Act
+    const status = monthStatus(month);
+
+    // Assess
+    expect(status).toBe(expected);
   });
 
   it('draws OK green, quarantined hatched, attention amber and missing grey', () => {
+    // Act / Assess
     expect(monthStatusStyles[MonthStatus.Ok].fill).toBe('#1a7f37');
     expect(monthStatusStyles[MonthStatus.Quarantined].fill).toBe('url(#hatch-quarantined)');
     expect(monthStatusStyles[MonthStatus.Attention].fill).toBe('#f0b429');

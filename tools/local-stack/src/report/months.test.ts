@@ -15,11 +15,17 @@ describe('monthRange', () => {
   });
 
   it('is one month when both ends fall in it, and empty when the end comes first', () => {
-    expect(monthRange('2024-02-01', '2024-02-29')).toEqual(['2024-02']);
-    expect(monthRange('2024-03', '2024-02')).toEqual([]);
+    // Act
+    const single = monthRange('2024-02-01', '2024-02-29');
+    const reversed = monthRange('2024-03', '2024-02');
+
+    // Assess
+    expect(single).toEqual(['2024-02']);
+    expect(reversed).toEqual([]);
   });
 
   it.each(['2024-13', '2024-00', '24-01', 'January'])('refuses %j', (text) => {
+    // Act / Assess
     expect(() => monthIndex(text)).toThrow(InvalidDateError);
   });
 

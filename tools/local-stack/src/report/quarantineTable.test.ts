@@ -34,8 +34,10 @@ describe('renderQuarantineTable', () => {
   });
 
   it('says in words that the list is empty', () => {
-    expect(renderQuarantineTable([])).toBe(
-      '<p class="empty" id="quarantine-empty">No date is quarantined.</p>',
-    );
+    // Act
+    const html = renderQuarantineTable([]);
+
+    // Assess
+    expect(html).toBe('<p class="empty" id="quarantine-empty">No date is quarantined.</p>');
   });
 });

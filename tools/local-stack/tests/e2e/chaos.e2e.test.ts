@@ -72,6 +72,7 @@ describe(`chaos run (seed ${seed}, MAX_RETRIES ${maxRetries})`, () => {
   }, 90_000);
 
   it(`converges, with source faults retried and batch writes cut short (seed ${seed})`, () => {
+    // Assess
     expect(result.converged, `seed ${seed}`).toBe(true);
     expect(result.stats.injectedUnprocessedBatchWrites).toBeGreaterThan(0);
     // Every stream's first request is attempt 0; retries (and crash redeliveries) come with higher ones.
@@ -81,6 +82,7 @@ describe(`chaos run (seed ${seed}, MAX_RETRIES ${maxRetries})`, () => {
   });
 
   it(`leaves every expected date OK with its value or quarantined with the full budget (seed ${seed})`, () => {
+    // Assess
     const items = itemsByKey(result.tableSnapshot);
     const wrong: string[] = [];
     for (const { series, day } of expectedKeys(catalog)) {
@@ -94,11 +96,13 @@ describe(`chaos run (seed ${seed}, MAX_RETRIES ${maxRetries})`, () => {
   });
 
   it(`never overwrote a good value (seed ${seed})`, () => {
+    // Assess
     expect(result.writeLog.some((write) => write.status === 'OK')).toBe(true);
     expect(overwrittenGoodValues(result.writeLog), `seed ${seed}`).toEqual([]);
   });
 
   it(`asked the source at most 1 + MAX_RETRIES times for any date (seed ${seed})`, () => {
+    // Assess
     const excess: string[] = [];
     for (const { series, day } of expectedKeys(catalog)) {
       const iso = formatIsoDate(day);
@@ -119,6 +123,7 @@ describe(`chaos run (seed ${seed}, MAX_RETRIES ${maxRetries})`, () => {
   });
 
   it(`holds exactly the poison messages in the dead-letter queue (seed ${seed})`, () => {
+    // Assess
     // A poison body's injected copies are poison too. A valid message reaches the dead-letter queue only by
     // crashing on each of its maxReceiveCount deliveries: that is SQS doing its job, so it is expected too.
     const poisonCopies = result.deliveries.duplicated.filter((body) => poisonBodies.includes(body));

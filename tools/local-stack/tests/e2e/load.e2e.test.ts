@@ -51,6 +51,7 @@ describe(`a burst of ${burst.length} messages`, () => {
   }, 180_000);
 
   it('processes every message: each date of the burst ends OK with its value, nothing dead-lettered', () => {
+    // Assess
     const items = itemsByKey(result.tableSnapshot);
     const missing = burst.filter(({ series, day }) => {
       const item = items.get(keyOf(series.infoType, day));
@@ -64,6 +65,7 @@ describe(`a burst of ${burst.length} messages`, () => {
   });
 
   it('keeps the memory of the stack bounded (peak RSS under 1.5 GiB)', () => {
+    // Assess
     expect(result.stats.peakRssBytes).toBeGreaterThan(0);
     expect(result.stats.peakRssBytes).toBeLessThan(1.5 * gib);
   });

@@ -35,6 +35,7 @@ describe('the real BCB adapters, end to end, against a local server that answers
   afterAll(() => server.stop());
 
   it('converges with every expected date OK and nothing in the dead-letter queue', () => {
+    // Assess
     expect(result.converged).toBe(true);
     expect(result.totals.expected).toBeGreaterThan(200);
     expect(result.totals.ok).toBe(result.totals.expected);
@@ -42,6 +43,7 @@ describe('the real BCB adapters, end to end, against a local server that answers
   });
 
   it("stores SGS's value and PTAX's closing sell quote for every expected date", () => {
+    // Assess
     const items = itemsByKey(result.tableSnapshot);
     for (const { series, day } of expectedKeys(catalog)) {
       const item = items.get(keyOf(series.infoType, day));
@@ -58,6 +60,7 @@ describe('the real BCB adapters, end to end, against a local server that answers
   });
 
   it('made one SGS request for its stream and paged PTAX with $top/$skip', () => {
+    // Assess
     const sgs = server.requests.filter((request) => request.api === 'sgs');
     const ptax = server.requests.filter((request) => request.api === 'ptax');
     expect(sgs).toHaveLength(1);

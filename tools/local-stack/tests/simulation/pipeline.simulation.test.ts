@@ -213,9 +213,11 @@ describe('the pipeline, simulated end to end', () => {
   test.prop([scenario], { seed: 20_240_201, numRuns: 400 })(
     'ends with every expected date OK with the source value or QUARANTINED, within 1 + MAX_RETRIES asks',
     async (s) => {
+      // Act
       const { world, lastDay, poison } = await simulate(s);
       const { store, asked } = world;
 
+      // Assess
       expect(poison).toEqual([]);
       expect(needsAttention(store)).toBe(false);
       for (const series of catalog) {
