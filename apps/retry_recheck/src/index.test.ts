@@ -5,7 +5,8 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
-import { allShardKeys, ShardPrefix, shardKey, shardOf } from '@gapless/aws-adapters';
+import { allShardKeys, ShardPrefix, toAttributeMap } from '@gapless/aws-adapters';
+import { ItemStatus, parseIsoDate } from '@gapless/pipeline-core';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -20,17 +21,18 @@ const catalog = [
   { info_type: 'CURRENCY#USD', source: 'bcb-sgs', code: 1, calendar: 'BR-business', start: '2015-01-02' },
 ];
 
-/** A due item as the `retry-due` index projects it. */
+/** A due RETRY item as the table holds it (its `retry_shard` and `retry_due` index keys included). */
 function dueRow(date: string, retryCount: number): Record<string, AttributeValue> {
-  return {
-    info_type: { S: 'CURRENCY#USD' },
-    date: { S: date },
-    status: { S: 'RETRY' },
-    retry_count: { N: String(retryCount) },
-    last_error: { S: 'simulated: HTTP 503' },
-    retry_shard: { S: shardKey(ShardPrefix.Retry, shardOf('CURRENCY#USD', date)) },
-    retry_due: { S: '2024-02-01T11:00:00.000Z' },
-  };
+  return toAttributeMap({
+    infoType: 'CURRENCY#USD',
+    day: parseIsoDate(date),
+    value: null,
+    status: ItemStatus.Retry,
+    retryCount,
+    lastError: 'simulated: HTTP 503',
+    updatedAt: '2024-02-01T10:00:00.000Z',
+    retryDue: '2024-02-01T11:00:00.000Z',
+  });
 }
 
 function stubEnvironment(overrides: Record<string, string> = {}): void {

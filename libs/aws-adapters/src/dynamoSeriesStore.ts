@@ -14,8 +14,8 @@ import {
   parseIsoDate,
   type Day,
   StoreError,
-  ItemStatus,
-  type SeriesItem,
+  okItem,
+  pendingItem,
   type BatchWriteOutcome,
   type GoodValue,
   type SeriesStore,
@@ -122,21 +122,13 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
 
     async writePlaceholders(infoType, days, retryDue) {
       const updatedAt = context.now().toISOString();
-      return batchPut(
-        days.map((day) =>
-          toAttributeMap(
-            item(infoType, day, { status: ItemStatus.Pending, value: null, retryDue, updatedAt }),
-          ),
-        ),
-      );
+      return batchPut(days.map((day) => toAttributeMap(pendingItem({ infoType, day, retryDue, updatedAt }))));
     },
 
     async writeValues(infoType, source, values: readonly GoodValue[]) {
       const updatedAt = context.now().toISOString();
       return batchPut(
-        values.map(({ day, value }) =>
-          toAttributeMap(item(infoType, day, { status: ItemStatus.Ok, value, source, updatedAt })),
-        ),
+        values.map(({ day, value }) => toAttributeMap(okItem({ infoType, day, value, source, updatedAt }))),
       );
     },
 
@@ -165,14 +157,6 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
       }
     },
   };
-}
-
-function item(
-  infoType: string,
-  day: Day,
-  fields: Pick<SeriesItem, 'status' | 'value' | 'updatedAt'> & Partial<SeriesItem>,
-): SeriesItem {
-  return { infoType, day, retryCount: 0, ...fields };
 }
 
 async function presentDays(context: DynamoContext, infoType: string, from?: Day): Promise<Int32Array> {

@@ -2,10 +2,8 @@
 // logger and metrics, and the parts built from them at init. No sources here: the functions that do not
 // fetch must not bundle the HTTP adapters.
 export { readPipelineConfig } from './pipelineConfig.js';
-export type { PipelineConfig, PipelineConfigOptions, PipelineTiming } from './pipelineConfig.js';
+export type { PipelineConfig } from './pipelineConfig.js';
 export { createPowertoolsTelemetry } from './powertoolsTelemetry.js';
-export type { PowertoolsTelemetry } from './powertoolsTelemetry.js';
 export { buildFunctionParts } from './functionParts.js';
-export type { FunctionParts, FunctionPartsOptions, RuntimeOverrides } from './functionParts.js';
+export type { FunctionParts, RuntimeOverrides } from './functionParts.js';
 export { buildSenderParts } from './senderParts.js';
-export type { SenderParts } from './senderParts.js';

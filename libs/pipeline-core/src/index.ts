@@ -6,16 +6,8 @@ export {
   PipelineError,
   InvalidDateError,
   ConfigError,
-  CatalogError,
-  UnknownSourceError,
-  UnknownCalendarError,
-  InvalidStartDateError,
-  DuplicateSeriesError,
-  MessageProblem,
   InvalidMessageError,
-  IllegalTransitionError,
   InvalidItemError,
-  ItemTooLargeError,
   SourceError,
   StoreError,
   QueueError,
@@ -24,43 +16,23 @@ export {
 
 // Dates, calendars, catalog
 export type { Day } from './dates.js';
-export {
-  dayFromCivil,
-  civilFromDay,
-  daysInMonth,
-  parseIsoDate,
-  formatIsoDate,
-  dayOfWeek,
-  todayUtc,
-} from './dates.js';
-export { CalendarId, CALENDAR_IDS } from './calendar.js';
+export { dayFromCivil, parseIsoDate, formatIsoDate, todayUtc } from './dates.js';
+export { CalendarId } from './calendar.js';
 export type { Calendar } from './calendar.js';
 export { calendarFor } from './calendars.js';
-export { SourceId, SOURCE_IDS, SourceMode, servingSource } from './series.js';
+export { SourceId, SourceMode, servingSource } from './series.js';
 export type { SeriesDefinition } from './series.js';
 export { parseCatalog, DEFAULT_CATALOG, loadCatalog, catalogIndex } from './catalog.js';
 
 // Gaps, streams, messages, batches, retry policy, item model
 export { expectedDates, findGaps } from './gaps.js';
 export { toStreams } from './streams.js';
-export type { StreamLimits } from './streams.js';
-export { MessageReason, encodeMessage, decodeMessage, maxDatesPerMessage } from './codec.js';
-export type { WorkMessage, MessageSeries } from './codec.js';
-export { chunkForBatchWrite, batchWriteLimits } from './batches.js';
-export type { BatchLimits } from './batches.js';
+export { encodeMessage, decodeMessage, maxDatesPerMessage } from './codec.js';
+export type { WorkMessage } from './codec.js';
+export { chunkForBatchWrite } from './batches.js';
 export { writeWithRetry } from './writeWithRetry.js';
-export type { WriteWithRetryOptions, WriteWithRetryResult, RetryInfo } from './writeWithRetry.js';
-export {
-  DEFAULT_MAX_RETRIES,
-  DueItemDecision,
-  effectiveAttempt,
-  mayAttempt,
-  decideDueItem,
-  retryCountAfterFailure,
-  retryBackoffMs,
-} from './retryPolicy.js';
-export type { RetryBackoffOptions } from './retryPolicy.js';
-export { ItemStatus, canTransition, transition, okItem, pendingItem } from './item.js';
+export { effectiveAttempt, mayAttempt, decideDueItem, retryBackoffMs } from './retryPolicy.js';
+export { ItemStatus, okItem, pendingItem } from './item.js';
 export type { SeriesItem } from './item.js';
 export { valueProblem } from './dataQuality.js';
 export { mapConcurrently } from './concurrency.js';
@@ -79,7 +51,7 @@ export {
 } from './env.js';
 export type { Env } from './env.js';
 export { metricsNamespace, MetricName, silentTelemetry } from './telemetry.js';
-export type { Telemetry, PipelineLogger, PipelineMetrics, LogAttributes } from './telemetry.js';
+export type { Telemetry, PipelineLogger, LogAttributes } from './telemetry.js';
 
 // Ports and the sources' windows
 export type {

@@ -1,4 +1,6 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { civilFromDay, dayFromCivil, daysInMonth } from './dates.js';
 import { CalendarId } from './calendar.js';
 import { SourceError } from './errors.js';
 import { SourceId, type SeriesDefinition } from './series.js';
@@ -35,4 +37,20 @@ describe('sourceWindowDays', () => {
     expect(attempt).toThrow(SourceError);
     expect(attempt).toThrow(/ftp: unknown source/);
   });
+
+  // Until 2090: a window from 2092-02-29 has only one leap day to count, since 2100 is not a leap year.
+  test.prop([fc.integer({ min: dayFromCivil(1990, 1, 1), max: dayFromCivil(2089, 12, 31) })])(
+    'a window of to - from = 3652 never ends after the same date ten years on',
+    (from) => {
+      // Prepare
+      const { year, month, day } = civilFromDay(from);
+      const tenYearsOn = dayFromCivil(year + 10, month, Math.min(day, daysInMonth(year + 10, month)));
+
+      // Act
+      const windowEnd = from + sgsDailyWindowDays;
+
+      // Assess
+      expect(windowEnd).toBeLessThanOrEqual(tenYearsOn);
+    },
+  );
 });

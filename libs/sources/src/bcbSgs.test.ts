@@ -7,9 +7,7 @@ import {
 } from '../tests/fixtures/bcb/fixtureServer.js';
 import {
   CalendarId,
-  civilFromDay,
   dayFromCivil,
-  daysInMonth,
   parseIsoDate,
   sgsDailyWindowDays,
   type SeriesDefinition,
@@ -243,22 +241,6 @@ describe('SGS windows and dates', () => {
     expect(weekdays).toBe(3652);
     expect(monthly).toBe(Infinity);
   });
-
-  // Until 2090: a window from 2092-02-29 has only one leap day to count, since 2100 is not a leap year.
-  test.prop([fc.integer({ min: dayFromCivil(1990, 1, 1), max: dayFromCivil(2089, 12, 31) })])(
-    'a window of to - from = 3652 never ends after the same date ten years on',
-    (from) => {
-      // Prepare
-      const { year, month, day } = civilFromDay(from);
-      const tenYearsOn = dayFromCivil(year + 10, month, Math.min(day, daysInMonth(year + 10, month)));
-
-      // Act
-      const windowEnd = from + sgsDailyWindowDays;
-
-      // Assess
-      expect(windowEnd).toBeLessThanOrEqual(tenYearsOn);
-    },
-  );
 
   test.prop([fc.integer({ min: dayFromCivil(1900, 1, 1), max: dayFromCivil(2200, 12, 31) })])(
     'formats dd/MM/yyyy that parses back to the same day',

@@ -11,10 +11,4 @@ export {
   defaultPtaxBaseUrl,
 } from './sourceConfig.js';
 export type { SourceConfig, SimulatedFaults } from './sourceConfig.js';
-export { createBcbSgsSource } from './bcbSgs.js';
-export type { BcbSgsSourceOptions } from './bcbSgs.js';
-export { createBcbPtaxSource } from './bcbPtax.js';
-export type { BcbPtaxSourceOptions } from './bcbPtax.js';
-export type { HttpRetryOptions } from './http.js';
-export { SimulatedFault, createSimulatedSource, simulatedValue } from './simulated.js';
-export type { SimulatedSource, SimulatedSourceOptions, SimulatedSourceStats } from './simulated.js';
+export { simulatedValue } from './simulated.js';
