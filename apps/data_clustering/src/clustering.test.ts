@@ -4,23 +4,33 @@ import {
   makeSeries,
   RecordingQueue,
   recordingTelemetry,
+  sourceValue,
 } from '@gapless/pipeline-core/testing';
-import { formatIsoDate, parseIsoDate, StoreError, type SeriesDefinition } from '@gapless/pipeline-core';
+import {
+  calendarFor,
+  formatIsoDate,
+  parseIsoDate,
+  StoreError,
+  type SeriesDefinition,
+} from '@gapless/pipeline-core';
 import { runClustering, type ClusteringDeps } from './clustering.js';
 
 const now = new Date('2024-01-20T10:00:00.000Z');
 const pendingTimeoutMs = 3_600_000;
+const leaseDue = new Date(now.getTime() + pendingTimeoutMs).toISOString();
 /** BR business days from 2024-01-02 (1 January is a holiday) to 2024-01-19 (today minus the lag). */
 const januaryDates = ['02', '03', '04', '05', '08', '09', '10', '11', '12', '15', '16', '17', '18', '19'].map(
   (day) => `2024-01-${day}`,
 );
+const usd = makeSeries();
 
 function makeDeps(overrides: Partial<ClusteringDeps> = {}) {
   const store = new MemorySeriesStore();
   const queue = new RecordingQueue();
   const telemetry = recordingTelemetry();
+  let leases = 0;
   const deps: ClusteringDeps = {
-    catalog: [makeSeries()],
+    catalog: [usd],
     store,
     queue,
     maxWindowDays: () => 3652,
@@ -28,18 +38,40 @@ function makeDeps(overrides: Partial<ClusteringDeps> = {}) {
     pendingTimeoutMs,
     now: () => now,
     telemetry,
+    newLeaseId: () => `lease-${++leases}`,
     ...overrides,
   };
   return { deps, store, queue, telemetry };
 }
 
-function statusesOf(store: MemorySeriesStore, series: SeriesDefinition): Record<string, string> {
-  const items = [...store.series(series.infoType)].sort(([a], [b]) => a - b);
-  return Object.fromEntries(items.map(([day, item]) => [formatIsoDate(day), item.status]));
+/** Writes good values for these dates, as the scraper would. */
+async function fill(store: MemorySeriesStore, isoDates: readonly string[]): Promise<void> {
+  const days = isoDates.map(parseIsoDate);
+  await store.writeValues(
+    usd.infoType,
+    'simulated',
+    days.map((day) => ({ day, value: sourceValue(day) })),
+  );
+}
+
+/** The live leases of the series, as `first..last` with their id. */
+async function leasesOf(store: MemorySeriesStore, series: SeriesDefinition = usd): Promise<string[]> {
+  const leases = await store.listLeases(series.infoType);
+  return leases.map((lease) => `${formatIsoDate(lease.first)}..${formatIsoDate(lease.last)} ${lease.id}`);
+}
+
+/** The calendar dates from the series' start through its watermark that have no item (must be none). */
+function datesWithoutItemUpToWatermark(store: MemorySeriesStore, series: SeriesDefinition = usd): string[] {
+  const watermark = store.watermarks.get(series.infoType);
+  if (watermark === undefined) return [];
+  const items = store.series(series.infoType);
+  return Array.from(calendarFor(series.calendar).datesBetween(series.start, watermark))
+    .filter((day) => !items.has(day))
+    .map(formatIsoDate);
 }
 
 describe('runClustering', () => {
-  it('enqueues one message per continuous stream: weekends inside a business-day run do not break it', async () => {
+  it('enqueues one message per continuous stream, under its lease: weekends inside a business-day run do not break it', async () => {
     // Prepare
     const { deps, queue } = makeDeps();
 
@@ -49,33 +81,43 @@ describe('runClustering', () => {
     // Assess
     expect(results).toEqual([{ infoType: 'CURRENCY#USD', gaps: 14, messages: 1, deferred: 0 }]);
     expect(queue.messages()).toEqual([
-      { partition_key: 'CURRENCY#USD', dates_to_download: januaryDates, reason: 'gap', attempt: 0 },
+      {
+        partition_key: 'CURRENCY#USD',
+        dates_to_download: januaryDates,
+        reason: 'gap',
+        attempt: 0,
+        lease: '2024-01-02/lease-1',
+      },
     ]);
   });
 
-  it('splits at dates that are present, one message per remaining stream', async () => {
+  it('splits at dates that are present, one message and one lease per remaining stream', async () => {
     // Prepare
     const { deps, store, queue } = makeDeps();
-    await store.writeValues('CURRENCY#USD', 'simulated', [{ day: parseIsoDate('2024-01-10'), value: 5 }]);
+    await fill(store, ['2024-01-10']);
 
     // Act
     await runClustering(deps, 'routine');
 
     // Assess
-    expect(queue.messages().map((message) => message.dates_to_download)).toEqual([
-      januaryDates.slice(0, 6),
-      januaryDates.slice(7),
+    expect(queue.messages().map((message) => [message.dates_to_download, message])).toEqual([
+      [januaryDates.slice(0, 6), expect.objectContaining({ lease: '2024-01-02/lease-1' })],
+      [januaryDates.slice(7), expect.objectContaining({ lease: '2024-01-11/lease-2' })],
+    ]);
+    expect(await leasesOf(store)).toEqual([
+      '2024-01-02..2024-01-09 lease-1',
+      '2024-01-11..2024-01-19 lease-2',
     ]);
   });
 
-  it('writes PENDING placeholders, due after the pending timeout, before it sends anything', async () => {
+  it('opens each lease, due after the pending timeout, before it sends anything, and writes no item per date', async () => {
     // Prepare
     const { deps, store, queue } = makeDeps();
     const order: string[] = [];
-    const writePlaceholders = store.writePlaceholders.bind(store);
-    vi.spyOn(store, 'writePlaceholders').mockImplementation(async (...args) => {
-      order.push('placeholders');
-      return writePlaceholders(...args);
+    const openLease = store.openLease.bind(store);
+    vi.spyOn(store, 'openLease').mockImplementation(async (lease) => {
+      order.push('lease');
+      return openLease(lease);
     });
     const send = queue.sendBodies.bind(queue);
     vi.spyOn(queue, 'sendBodies').mockImplementation(async (bodies) => {
@@ -87,35 +129,97 @@ describe('runClustering', () => {
     await runClustering(deps, 'routine');
 
     // Assess
-    expect(order).toEqual(['placeholders', 'send']);
-    const items = [...store.series('CURRENCY#USD').values()];
-    expect(items).toHaveLength(14);
-    for (const item of items) {
-      expect(item).toEqual({
-        status: 'PENDING',
-        value: null,
-        retryCount: 0,
-        retryDue: new Date(now.getTime() + pendingTimeoutMs).toISOString(),
-      });
-    }
+    expect(order).toEqual(['lease', 'send']);
+    expect(await store.listLeases(usd.infoType)).toEqual([
+      {
+        infoType: 'CURRENCY#USD',
+        id: 'lease-1',
+        first: parseIsoDate('2024-01-02'),
+        last: parseIsoDate('2024-01-19'),
+        asks: 0,
+        retryDue: leaseDue,
+      },
+    ]);
+    expect(store.log).toEqual([]);
+    expect(store.calls.itemWrites).toBe(1);
   });
 
-  it('moves the watermark to the last expected date', async () => {
+  it('makes one write per stream (its lease), whatever the number of dates', async () => {
     // Prepare
     const { deps, store } = makeDeps();
+    await fill(store, ['2024-01-10']);
+    const before = store.calls.itemWrites;
+
+    // Act
+    const results = await runClustering(deps, 'routine');
+
+    // Assess
+    expect(results[0]).toMatchObject({ gaps: 13, messages: 2 });
+    expect(store.calls.itemWrites - before).toBe(2);
+  });
+
+  it('moves the watermark to the last expected date once every date has an item', async () => {
+    // Prepare
+    const { deps, store, queue } = makeDeps();
+    await fill(store, januaryDates);
 
     // Act
     await runClustering(deps, 'routine');
 
     // Assess
     expect(store.watermarks.get('CURRENCY#USD')).toBe(parseIsoDate('2024-01-19'));
+    expect(queue.bodies).toEqual([]);
   });
 
-  it('enqueues nothing on a second run before any scraper ran, in routine or audit mode', async () => {
+  it('regression (g): the watermark never moves past a date without an item, in flight or not', async () => {
+    // Prepare: the first run finds everything missing; the scraper then lands the dates in pieces.
+    const { deps, store } = makeDeps();
+    const watermarks: (string | undefined)[] = [];
+    const holes: string[][] = [];
+    const step = async (mode: 'routine' | 'audit' = 'routine'): Promise<void> => {
+      await runClustering(deps, mode);
+      const watermark = store.watermarks.get(usd.infoType);
+      watermarks.push(watermark === undefined ? undefined : formatIsoDate(watermark));
+      holes.push(datesWithoutItemUpToWatermark(store));
+    };
+
+    // Act
+    await step();
+    await fill(store, januaryDates.slice(0, 6)); // 02..09 land, 10 is still in flight
+    await step();
+    await store.recordFailure(usd.infoType, {
+      day: parseIsoDate('2024-01-10'),
+      error: 'HTTP 503',
+      attempts: 1,
+      retryDue: now.toISOString(),
+      token: 'delivery-1',
+    }); // 10 has an item now (RETRY), 11 is still in flight
+    await step();
+    await fill(store, januaryDates.slice(7));
+    await step();
+    store.series(usd.infoType).delete(parseIsoDate('2024-01-04')); // a hole behind the watermark
+    await step('audit');
+    store.series(usd.infoType).delete(parseIsoDate('2024-01-02')); // and one on the series' first date
+    await step('audit');
+
+    // Assess
+    expect(watermarks).toEqual([
+      '2024-01-01',
+      '2024-01-09',
+      '2024-01-10',
+      '2024-01-19',
+      '2024-01-03',
+      '2024-01-01',
+    ]);
+    expect(holes).toEqual([[], [], [], [], [], []]);
+  });
+
+  it('regression (f): a second run before any scraper ran enqueues nothing, in routine or audit mode', async () => {
     // Prepare
-    const { deps, queue } = makeDeps();
+    const { deps, store, queue } = makeDeps();
     await runClustering(deps, 'routine');
     queue.drain();
+    const writes = store.calls.itemWrites;
 
     // Act
     const routine = await runClustering(deps, 'routine');
@@ -125,6 +229,35 @@ describe('runClustering', () => {
     expect(queue.bodies).toEqual([]);
     expect(routine[0]).toMatchObject({ gaps: 0, messages: 0 });
     expect(audit[0]).toMatchObject({ gaps: 0, messages: 0 });
+    expect(store.calls.itemWrites).toBe(writes);
+    expect(await leasesOf(store)).toEqual(['2024-01-02..2024-01-19 lease-1']);
+  });
+
+  it('enqueues only the dates no live lease covers: a new day after a run whose stream is in flight', async () => {
+    // Prepare
+    const { deps, store, queue } = makeDeps();
+    await runClustering(deps, 'routine');
+    queue.drain();
+    const later = new Date('2024-01-23T10:00:00.000Z'); // 22 January is now expected too
+
+    // Act
+    const results = await runClustering({ ...deps, now: () => later }, 'routine');
+
+    // Assess
+    expect(results[0]).toMatchObject({ gaps: 1, messages: 1, deferred: 0 });
+    expect(queue.messages()).toEqual([
+      {
+        partition_key: 'CURRENCY#USD',
+        dates_to_download: ['2024-01-22'],
+        reason: 'gap',
+        attempt: 0,
+        lease: '2024-01-22/lease-2',
+      },
+    ]);
+    expect(await leasesOf(store)).toEqual([
+      '2024-01-02..2024-01-19 lease-1',
+      '2024-01-22..2024-01-22 lease-2',
+    ]);
   });
 
   it('reads only from the watermark on in a routine run', async () => {
@@ -158,8 +291,8 @@ describe('runClustering', () => {
   it('finds a hole behind the watermark in audit mode, reading from the start', async () => {
     // Prepare
     const { deps, store, queue } = makeDeps();
+    await fill(store, januaryDates);
     await runClustering(deps, 'routine');
-    queue.drain();
     store.series('CURRENCY#USD').delete(parseIsoDate('2024-01-04'));
     const presentDays = vi.spyOn(store, 'presentDays');
 
@@ -172,62 +305,93 @@ describe('runClustering', () => {
     expect(audit[0]?.gaps).toBe(1);
     expect(presentDays).toHaveBeenLastCalledWith('CURRENCY#USD', parseIsoDate('2024-01-02'));
     expect(queue.messages()).toEqual([
-      { partition_key: 'CURRENCY#USD', dates_to_download: ['2024-01-04'], reason: 'gap', attempt: 0 },
+      {
+        partition_key: 'CURRENCY#USD',
+        dates_to_download: ['2024-01-04'],
+        reason: 'gap',
+        attempt: 0,
+        lease: '2024-01-04/lease-1',
+      },
     ]);
+    expect(store.watermarks.get('CURRENCY#USD')).toBe(parseIsoDate('2024-01-03'));
   });
 
-  it('defers dates whose placeholder could not be written: not enqueued, watermark stops before them', async () => {
+  it('sends each stream once when two runs overlap: the run that finds the lease opened defers its dates', async () => {
     // Prepare
-    const { deps, store, queue } = makeDeps();
-    store.unwritable = new Set([parseIsoDate('2024-01-10'), parseIsoDate('2024-01-16')]);
+    const { deps, store, queue, telemetry } = makeDeps();
 
     // Act
-    const results = await runClustering(deps, 'routine');
-
-    // Assess
-    expect(results[0]).toEqual({ infoType: 'CURRENCY#USD', gaps: 14, messages: 3, deferred: 2 });
-    const sent = queue.messages().flatMap((message) => message.dates_to_download);
-    expect(sent).toEqual(januaryDates.filter((date) => date !== '2024-01-10' && date !== '2024-01-16'));
-    expect(store.watermarks.get('CURRENCY#USD')).toBe(parseIsoDate('2024-01-09'));
-
-    // Prepare: the next run finds exactly the deferred dates again.
-    store.unwritable = new Set();
-    queue.drain();
-
-    // Act
-    await runClustering(deps, 'routine');
-
-    // Assess
-    expect(queue.messages().map((message) => message.dates_to_download)).toEqual([
-      ['2024-01-10'],
-      ['2024-01-16'],
+    const [first, second] = await Promise.all([
+      runClustering(deps, 'routine'),
+      runClustering(deps, 'routine'),
     ]);
-    expect(store.watermarks.get('CURRENCY#USD')).toBe(parseIsoDate('2024-01-19'));
+
+    // Assess
+    expect([first?.[0], second?.[0]]).toEqual([
+      { infoType: 'CURRENCY#USD', gaps: 14, messages: 1, deferred: 0 },
+      { infoType: 'CURRENCY#USD', gaps: 14, messages: 0, deferred: 14 },
+    ]);
+    expect(queue.messages()).toEqual([
+      expect.objectContaining({ dates_to_download: januaryDates, lease: '2024-01-02/lease-1' }),
+    ]);
+    expect(await leasesOf(store)).toEqual(['2024-01-02..2024-01-19 lease-1']);
+    expect(telemetry.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', attributes: { series: 'CURRENCY#USD', first: '2024-01-02' } }),
+    );
   });
 
-  it('leaves the dates of a message SQS refused PENDING, for retry_recheck', async () => {
+  it('keeps the lease of a message SQS refused, so retry_recheck sends it again, and enqueues nothing twice', async () => {
     // Prepare
     const { deps, store, queue, telemetry } = makeDeps();
     queue.refuse = () => 'InternalError: try again';
 
     // Act
     const results = await runClustering(deps, 'routine');
+    queue.refuse = () => undefined;
+    const again = await runClustering(deps, 'routine');
 
     // Assess
     expect(results[0]).toEqual({ infoType: 'CURRENCY#USD', gaps: 14, messages: 0, deferred: 0 });
-    expect(Object.values(statusesOf(store, makeSeries()))).toEqual(januaryDates.map(() => 'PENDING'));
+    expect(again[0]).toMatchObject({ gaps: 0, messages: 0 });
+    expect(queue.bodies).toEqual([]);
+    expect(await store.listLeases(usd.infoType)).toEqual([
+      expect.objectContaining({ id: 'lease-1', asks: 0, retryDue: leaseDue }),
+    ]);
+    expect(store.log).toEqual([]);
     expect(telemetry.lines).toContainEqual(
       expect.objectContaining({
         level: 'warn',
+        message: 'message not sent; its lease stays for retry_recheck',
         attributes: expect.objectContaining({ series: 'CURRENCY#USD' }),
       }),
     );
   });
 
+  it('sends no message without its lease: a series whose lease cannot be opened fails', async () => {
+    // Prepare
+    const { deps, store, queue } = makeDeps();
+    store.fault = (operation) => (operation === 'openLease' ? new StoreError('PutItem', 'throttled') : null);
+
+    // Act
+    const results = await runClustering(deps, 'routine');
+
+    // Assess
+    expect(results).toEqual([
+      {
+        infoType: 'CURRENCY#USD',
+        gaps: 0,
+        messages: 0,
+        deferred: 0,
+        error: 'StoreError: DynamoDB PutItem: throttled',
+      },
+    ]);
+    expect(queue.bodies).toEqual([]);
+    expect(store.watermarks.has('CURRENCY#USD')).toBe(false);
+  });
+
   it('goes on with the other series when one fails, and reports the failure', async () => {
     // Prepare
     const eur = makeSeries({ infoType: 'CURRENCY#EUR' });
-    const usd = makeSeries();
     const { deps, store, queue, telemetry } = makeDeps({ catalog: [eur, usd] });
     store.fault = (operation, infoType) =>
       operation === 'presentDays' && infoType === 'CURRENCY#EUR'
@@ -250,14 +414,15 @@ describe('runClustering', () => {
     ]);
     expect(queue.messages().map((message) => message.partition_key)).toEqual(['CURRENCY#USD']);
     expect(store.watermarks.has('CURRENCY#EUR')).toBe(false);
+    expect(await store.listLeases('CURRENCY#EUR')).toEqual([]);
     expect(telemetry.lines).toContainEqual(
       expect.objectContaining({ level: 'error', message: 'series failed' }),
     );
   });
 
-  it('splits a stream at the source window', async () => {
+  it('splits a stream at the source window, one lease per part', async () => {
     // Prepare
-    const { deps, queue } = makeDeps({ maxWindowDays: () => 6 });
+    const { deps, store, queue } = makeDeps({ maxWindowDays: () => 6 });
 
     // Act
     await runClustering(deps, 'routine');
@@ -270,6 +435,8 @@ describe('runClustering', () => {
       expect(parseIsoDate(last) - parseIsoDate(first)).toBeLessThanOrEqual(6);
     }
     expect(queue.messages().flatMap((message) => message.dates_to_download)).toEqual(januaryDates);
+    const leases = await store.listLeases(usd.infoType);
+    expect(leases.map((lease) => [formatIsoDate(lease.first), formatIsoDate(lease.last)])).toEqual(spans);
   });
 
   it('does nothing for a series that starts after the last expected date', async () => {
@@ -283,5 +450,6 @@ describe('runClustering', () => {
     expect(results[0]).toEqual({ infoType: 'CURRENCY#USD', gaps: 0, messages: 0, deferred: 0 });
     expect(queue.bodies).toEqual([]);
     expect(store.log).toEqual([]);
+    expect(store.calls.itemWrites).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import {
   todayUtc,
   type Day,
   findGaps,
+  type Lease,
   type SeriesDefinition,
   type SeriesStore,
   toStreams,
@@ -25,10 +26,12 @@ export interface ClusteringDeps {
   /** The widest window one source request may span for a series, in days. */
   readonly maxWindowDays: (series: SeriesDefinition) => number;
   readonly maxMessageBytes: number;
-  /** How long a PENDING placeholder may wait for its message before retry_recheck re-enqueues it. */
+  /** How long a lease may wait for its message's first delivery before retry_recheck sends it again. */
   readonly pendingTimeoutMs: number;
   readonly now: () => Date;
   readonly telemetry: Telemetry;
+  /** A new lease id (default `crypto.randomUUID()`); tests pass a counter. */
+  readonly newLeaseId?: () => string;
 }
 
 /** What one series contributed to a run. */
@@ -36,15 +39,15 @@ export interface SeriesClusteringResult {
   readonly infoType: string;
   readonly gaps: number;
   readonly messages: number;
-  /** Dates whose placeholder or message could not be written; they are found again by a later run. */
+  /** Dates whose lease could not be opened; a later run finds them again. */
   readonly deferred: number;
   readonly error?: string;
 }
 
 /**
- * One scheduled run: for every series, find the dates with no item, mark them PENDING, and enqueue one
- * message per continuous stream. Series are independent: one failing does not stop the others, and the
- * run reports it at the end.
+ * One scheduled run: for every series, find the dates with no item and no live lease, open one lease per
+ * continuous stream and enqueue the stream's message under it. Series are independent: one failing does
+ * not stop the others, and the run reports it at the end.
  */
 export async function runClustering(
   deps: ClusteringDeps,
@@ -77,34 +80,55 @@ async function clusterSeries(
 
   const calendar = calendarFor(series.calendar);
   const present = await store.presentDays(series.infoType, from);
-  const gaps = findGaps(calendar, from, end, present);
+  // Dates without an item; those under a live lease are in flight already, the rest is new work.
+  const missing = findGaps(calendar, from, end, present);
+  const gaps = withoutLeased(missing, await store.listLeases(series.infoType));
   telemetry.metrics.addMetric(MetricName.GapsFound, 'Count', gaps.length);
 
-  // Placeholders first: once a date has an item it is no longer a gap, so a second run enqueues nothing,
-  // and a message that is lost leaves a PENDING item that retry_recheck will find.
-  const pendingDue = new Date(now.getTime() + deps.pendingTimeoutMs).toISOString();
-  const placed = await store.writePlaceholders(series.infoType, Array.from(gaps), pendingDue);
-  const unplaced = new Set(placed.unwritten);
-  const enqueueable = unplaced.size === 0 ? gaps : gaps.filter((day) => !unplaced.has(day));
-
-  const streams = toStreams(enqueueable, calendar, {
+  const streams = toStreams(gaps, calendar, {
     maxSpanDays: deps.maxWindowDays(series),
     maxDatesPerStream: maxDatesPerMessage(deps.maxMessageBytes, series.infoType),
   });
-  const bodies = streams.map((days) =>
-    encodeMessage({ partitionKey: series.infoType, days, reason: 'gap', attempt: 0 }),
-  );
+  // One lease per stream before its message: the stream's dates then count as present (a second run enqueues
+  // nothing), and a lost message leaves a lease that comes due on the retry-due index.
+  const leaseDue = new Date(now.getTime() + deps.pendingTimeoutMs).toISOString();
+  const newLeaseId = deps.newLeaseId ?? (() => crypto.randomUUID());
+  const bodies: string[] = [];
+  let deferred = 0;
+  for (const days of streams) {
+    const first = days[0] as Day;
+    const lease = { infoType: series.infoType, id: newLeaseId(), first, last: days[days.length - 1] as Day };
+    if (!(await store.openLease({ ...lease, retryDue: leaseDue }))) {
+      deferred += days.length;
+      telemetry.logger.warn('a lease starting on this date exists already; its dates wait for the next run', {
+        series: series.infoType,
+        first: formatIsoDate(first),
+      });
+      continue;
+    }
+    bodies.push(
+      encodeMessage({
+        partitionKey: series.infoType,
+        days,
+        reason: 'gap',
+        attempt: 0,
+        lease: { first, id: lease.id },
+      }),
+    );
+  }
   const sent = bodies.length > 0 ? await deps.queue.sendBodies(bodies) : { sent: 0, calls: 0, failed: [] };
   telemetry.metrics.addMetric(MetricName.MessagesSent, 'Count', sent.sent);
   for (const failure of sent.failed) {
-    // The dates keep their PENDING placeholders, so retry_recheck re-enqueues them once they are due.
-    telemetry.logger.warn('message not sent; its dates stay PENDING for retry_recheck', {
+    // The lease stays: retry_recheck sends its message again once the lease is due.
+    telemetry.logger.warn('message not sent; its lease stays for retry_recheck', {
       series: series.infoType,
       error: failure.error,
     });
   }
 
-  const through = unplaced.size === 0 ? end : earliest(placed.unwritten) - 1;
+  // The watermark never passes a date without an item: dates in flight are read again until they land. It
+  // may go down (an audit found a hole behind it), even to the day before the series' start.
+  const through = missing.length === 0 ? end : (missing[0] as Day) - 1;
   if (through !== watermark) await store.writeWatermark(series.infoType, through);
   telemetry.logger.info('series clustered', {
     series: series.infoType,
@@ -115,11 +139,11 @@ async function clusterSeries(
     messages: sent.sent,
     watermark: formatIsoDate(through),
   });
-  return { infoType: series.infoType, gaps: gaps.length, messages: sent.sent, deferred: unplaced.size };
+  return { infoType: series.infoType, gaps: gaps.length, messages: sent.sent, deferred };
 }
 
-function earliest(days: readonly Day[]): Day {
-  let min = Infinity;
-  for (const day of days) if (day < min) min = day;
-  return min;
+/** The dates not covered by any lease (a lease covers the calendar dates from its first to its last). */
+function withoutLeased(days: Int32Array, leases: readonly Lease[]): Int32Array {
+  if (leases.length === 0) return days;
+  return days.filter((day) => !leases.some((lease) => day >= lease.first && day <= lease.last));
 }

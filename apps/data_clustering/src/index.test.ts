@@ -4,17 +4,24 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  type AttributeValue,
+  type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
+import { toAttributeMap } from '@gapless/aws-adapters';
+import { ItemStatus, parseIsoDate } from '@gapless/pipeline-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const dynamo = mockClient(DynamoDBClient);
 const sqs = mockClient(SQSClient);
 
 const tableName = 'gapless-test';
+const now = '2024-01-20T10:00:00.000Z';
+/** The lease id the function draws (`crypto.randomUUID()`, pinned by the tests). */
+const leaseId = '6f1c2d3e-4b5a-4c6d-8e7f-000000000001';
 const queueUrl = 'https://sqs.us-east-1.amazonaws.com/123456789012/gapless-work';
 const catalog = [
   { info_type: 'CURRENCY#USD', source: 'bcb-sgs', code: 1, calendar: 'BR-business', start: '2024-01-02' },
@@ -47,7 +54,7 @@ function scheduledEvent(
     'detail-type': 'Scheduled Event',
     source: 'aws.events',
     account: '123456789012',
-    time: '2024-01-20T10:00:00Z',
+    time: now,
     region: 'us-east-1',
     resources: ['arn:aws:events:us-east-1:123456789012:rule/gapless-data-clustering'],
     detail,
@@ -74,9 +81,29 @@ async function loadHandler() {
   return (await import('./index.js')).handler;
 }
 
+/** The shard of the retry-due index a key lands on (the adapter's rule, read through `toAttributeMap`). */
+function retryShardOf(partition: string, date: string): string {
+  const item = toAttributeMap({
+    infoType: partition,
+    day: parseIsoDate(date),
+    value: null,
+    status: ItemStatus.Retry,
+    retryCount: 0,
+    updatedAt: now,
+    retryDue: now,
+  });
+  return item['retry_shard']?.S ?? '';
+}
+
+/** Keys-only rows of the series' partition, as the `presentDays` Query returns them. */
+function presentRows(dates: string[]): Record<string, AttributeValue>[] {
+  return dates.map((date) => ({ date: { S: date } }));
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date('2024-01-20T10:00:00.000Z'));
+  vi.setSystemTime(new Date(now));
+  vi.spyOn(globalThis.crypto, 'randomUUID').mockReturnValue(leaseId);
   dynamo.reset();
   sqs.reset();
   dynamo.on(GetItemCommand).resolves({});
@@ -96,12 +123,25 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllEnvs();
+  vi.restoreAllMocks();
 });
 
 describe('data_clustering handler', () => {
-  it('sends one SendMessageBatch with a message per continuous stream of missing dates', async () => {
+  it('opens a lease per stream with a conditional PutItem, then sends one SendMessageBatch naming the lease', async () => {
     // Prepare
     stubEnvironment();
+    const order: string[] = [];
+    dynamo.on(PutItemCommand).callsFake((input: PutItemCommandInput) => {
+      order.push(`PutItem ${input.Item?.['info_type']?.S}`);
+      return {};
+    });
+    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
+      order.push('SendMessageBatch');
+      return {
+        Successful: [{ Id: input.Entries?.[0]?.Id, MessageId: 'm-0', MD5OfMessageBody: '0' }],
+        Failed: [],
+      };
+    });
     const handler = await loadHandler();
 
     // Act
@@ -109,6 +149,22 @@ describe('data_clustering handler', () => {
 
     // Assess
     expect(result).toEqual({ series: [{ infoType: 'CURRENCY#USD', gaps: 14, messages: 1, deferred: 0 }] });
+    expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
+      TableName: tableName,
+      Item: {
+        info_type: { S: 'LEASE#CURRENCY#USD' },
+        date: { S: '2024-01-02' },
+        status: { S: 'LEASE' },
+        lease_id: { S: leaseId },
+        last: { S: '2024-01-19' },
+        asks: { N: '0' },
+        retry_shard: { S: retryShardOf('LEASE#CURRENCY#USD', '2024-01-02') },
+        retry_due: { S: '2024-01-20T11:00:00.000Z' },
+        updated_at: { S: now },
+      },
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': 'info_type' },
+    });
     expect(sqs).toHaveReceivedCommandExactlyOnceWith(SendMessageBatchCommand, {
       QueueUrl: queueUrl,
       Entries: [
@@ -119,13 +175,16 @@ describe('data_clustering handler', () => {
             dates_to_download: expectedDates,
             reason: 'gap',
             attempt: 0,
+            lease: `2024-01-02/${leaseId}`,
           }),
         },
       ],
     });
+    expect(order.slice(0, 2)).toEqual(['PutItem LEASE#CURRENCY#USD', 'SendMessageBatch']);
+    expect(dynamo).not.toHaveReceivedCommand(BatchWriteItemCommand);
   });
 
-  it('reads the watermark, then queries the partition from the series start projecting only the date', async () => {
+  it('reads the watermark, then queries the partition from the series start projecting only the date, and the live leases', async () => {
     // Prepare
     stubEnvironment();
     const handler = await loadHandler();
@@ -138,30 +197,78 @@ describe('data_clustering handler', () => {
       TableName: tableName,
       Key: { info_type: { S: 'META#CURRENCY#USD' }, date: { S: 'watermark' } },
     });
-    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(QueryCommand, {
+    expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 2);
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
       TableName: tableName,
       KeyConditionExpression: '#pk = :pk AND #date >= :from',
       ExpressionAttributeValues: { ':pk': { S: 'CURRENCY#USD' }, ':from': { S: '2024-01-02' } },
       ProjectionExpression: '#date',
     });
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'info_type' },
+      ExpressionAttributeValues: { ':pk': { S: 'LEASE#CURRENCY#USD' } },
+    });
   });
 
-  it('writes the PENDING placeholders before sending, then moves the watermark', async () => {
+  it('moves the watermark to just before the first date without an item, and leases only the missing stream', async () => {
     // Prepare
     stubEnvironment();
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: 'CURRENCY#USD' } } })
+      .resolves({ Items: presentRows(expectedDates.slice(0, 4)) });
     const handler = await loadHandler();
 
     // Act
     await handler(scheduledEvent());
 
     // Assess
-    const batch = dynamo.commandCalls(BatchWriteItemCommand)[0]?.args[0].input;
-    const items = (batch?.RequestItems?.[tableName] ?? []).map((request) => request.PutRequest?.Item);
-    expect(items.map((item) => item?.['date']?.S)).toEqual(expectedDates);
-    expect(items.every((item) => item?.['status']?.S === 'PENDING')).toBe(true);
     expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
       TableName: tableName,
-      Item: expect.objectContaining({ info_type: { S: 'META#CURRENCY#USD' }, through: { S: '2024-01-19' } }),
+      Item: {
+        info_type: { S: 'META#CURRENCY#USD' },
+        date: { S: 'watermark' },
+        through: { S: '2024-01-07' }, // the day before 8 January, its first date without an item
+        updated_at: { S: now },
+      },
+    });
+    expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
+      Item: expect.objectContaining({
+        info_type: { S: 'LEASE#CURRENCY#USD' },
+        date: { S: '2024-01-08' },
+        last: { S: '2024-01-19' },
+      }),
+    });
+    expect(dynamo).toHaveReceivedCommandTimes(PutItemCommand, 2);
+  });
+
+  it('sends nothing for dates under a live lease (a second run before the scraper ran)', async () => {
+    // Prepare
+    stubEnvironment();
+    dynamo.on(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: 'LEASE#CURRENCY#USD' } } }).resolves({
+      Items: [
+        {
+          info_type: { S: 'LEASE#CURRENCY#USD' },
+          date: { S: '2024-01-02' },
+          status: { S: 'LEASE' },
+          lease_id: { S: 'an-earlier-run' },
+          last: { S: '2024-01-19' },
+          asks: { N: '0' },
+          retry_due: { S: '2024-01-20T10:30:00.000Z' },
+        },
+      ],
+    });
+    const handler = await loadHandler();
+
+    // Act
+    const result = await handler(scheduledEvent());
+
+    // Assess
+    expect(result).toEqual({ series: [{ infoType: 'CURRENCY#USD', gaps: 0, messages: 0, deferred: 0 }] });
+    expect(sqs).not.toHaveReceivedCommand(SendMessageBatchCommand);
+    expect(dynamo).not.toHaveReceivedCommandWith(PutItemCommand, {
+      Item: expect.objectContaining({ info_type: { S: 'LEASE#CURRENCY#USD' } }),
     });
   });
 
@@ -175,7 +282,7 @@ describe('data_clustering handler', () => {
 
     // Assess
     expect(dynamo).not.toHaveReceivedCommand(GetItemCommand);
-    expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 1);
+    expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 2);
   });
 
   it('fails when a series fails, naming it, after trying every series', async () => {

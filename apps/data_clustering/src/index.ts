@@ -1,7 +1,7 @@
 import { createClusteringHandler } from './handler.js';
 
 /**
- * data_clustering (scheduled): finds each series' missing dates, marks them PENDING and enqueues one message
- * per continuous stream. An event with `{"mode":"audit"}` re-reads every series from its start.
+ * data_clustering (scheduled): finds each series' missing dates, opens one lease per continuous stream and
+ * enqueues the stream's message under it. An event with `{"mode":"audit"}` re-reads every series from its start.
  */
 export const handler = createClusteringHandler();

@@ -11,6 +11,7 @@ export function createRecheckHandler(env: Env = process.env, overrides: RuntimeO
     store: parts.store,
     queue: parts.queue,
     maxRetries: parts.config.maxRetries,
+    pendingTimeoutMs: parts.config.timing.pendingTimeoutMs,
     inflightTimeoutMs: parts.config.timing.inflightTimeoutMs,
     maxWindowDays: parts.maxWindowDays,
     maxMessageBytes: parts.config.maxMessageBytes,

@@ -36,6 +36,7 @@ export function createScraperHandler(env: Env = process.env, overrides: ScraperO
     maxMessageBytes: parts.config.maxMessageBytes,
     retryBackoffMs: (retryCount) =>
       retryBackoffMs(retryCount, { baseMs: timing.retryBackoffBaseMs, capMs: timing.retryBackoffCapMs }),
+    inflightTimeoutMs: timing.inflightTimeoutMs,
     now: parts.now,
     telemetry: parts.telemetry,
   };

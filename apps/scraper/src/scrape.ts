@@ -8,8 +8,6 @@ import {
   type Day,
   valueProblem,
   SourceError,
-  effectiveAttempt,
-  mayAttempt,
   type SeriesDefinition,
   type SourceId,
   type FailureRecord,
@@ -32,14 +30,18 @@ export interface ScrapeDeps {
   readonly maxMessageBytes: number;
   /** Back-off before retry_recheck may re-enqueue a date that failed with `retryCount` retries spent. */
   readonly retryBackoffMs: (retryCount: number) => number;
+  /** How long a claimed date or lease may stay in flight before retry_recheck takes it up again. */
+  readonly inflightTimeoutMs: number;
   readonly now: () => Date;
   readonly telemetry: Telemetry;
+  /** A token unique to one delivery (default `crypto.randomUUID()`). */
+  readonly newToken?: () => string;
 }
 
 /** One SQS record as the scraper sees it. */
 export interface WorkRecord {
   readonly body: string;
-  /** SQS `ApproximateReceiveCount`: deliveries so far, this one included. */
+  /** SQS `ApproximateReceiveCount`: deliveries so far, this one included (for the logs). */
   readonly receiveCount: number;
 }
 
@@ -49,9 +51,12 @@ export type ScrapeOutcome =
   | { readonly kind: 'budget-spent'; readonly quarantined: number };
 
 /**
- * Processes one work message: one source request for its stream, good values written as OK, every other
- * date recorded for retry. Throws `InvalidMessageError` for a poison body and lets DynamoDB failures out,
- * so the record is reported failed and SQS delivers it again (which counts as an attempt).
+ * Processes one work message: one source request for its stream (one per run of the dates this delivery
+ * claimed, made together, when some of its dates are not this delivery's to ask), good values written as OK,
+ * every other date recorded for retry, spent dates quarantined last. Every request is counted before it is made, on the stream's lease for its first
+ * request and on each date after that (DESIGN.md "The work ledger"), so no date is asked more than
+ * 1 + MAX_RETRIES times whatever the deliveries do. Throws `InvalidMessageError` for a poison body and lets
+ * DynamoDB failures out, so the record is reported failed and SQS delivers it again.
  */
 export async function scrapeRecord(
   deps: ScrapeDeps,
@@ -67,31 +72,47 @@ export async function scrapeRecord(
     };
   });
   const series = deps.catalog.get(message.partitionKey) as SeriesDefinition;
-  const attempt = effectiveAttempt(message.attempt, record.receiveCount);
-  const first = message.days[0] as Day;
-  const last = message.days[message.days.length - 1] as Day;
+  const token = (deps.newToken ?? (() => crypto.randomUUID()))();
+  const inflightDue = new Date(deps.now().getTime() + deps.inflightTimeoutMs).toISOString();
+  const { lease } = message;
 
-  if (!mayAttempt(attempt, deps.maxRetries)) return quarantineAll(deps, message, attempt);
-  // The mark comes before the claim: a claim of attempt k then always means the dates carry retry_count k,
-  // so a delivery that dies between claiming and marking cannot leave the dates to be claimed at k again
-  // in another stream (which would spend more than 1 + MAX_RETRIES asks).
-  if (record.receiveCount > 1) await markRedelivery(deps, series.infoType, message.days, attempt);
-  if (!(await deps.store.claimAttempt(series.infoType, first, last, attempt))) {
-    deps.telemetry.logger.info('duplicate delivery: attempt already claimed', logKeys(message, attempt));
+  const asked = await claimAsks(deps, series, message, token, inflightDue);
+  if (asked === 'gone') {
+    deps.telemetry.logger.info('duplicate delivery: its lease is closed', logKeys(message, record));
+    return { kind: 'duplicate' };
+  }
+  if (asked.days.length === 0) {
+    const quarantined = await quarantineSpent(deps, series.infoType, asked.spent);
+    if (lease) await deps.store.closeLease(series.infoType, lease.first, lease.id);
+    if (quarantined > 0) return { kind: 'budget-spent', quarantined };
+    deps.telemetry.logger.info(
+      'nothing left to ask: every date is done or claimed',
+      logKeys(message, record),
+    );
     return { kind: 'duplicate' };
   }
 
-  const fetched = await download(deps, series, first, last, deadline);
-  const byDay = new Map<Day, number | null>();
-  if (Array.isArray(fetched))
-    for (const observation of fetched) byDay.set(observation.day, observation.value);
-
+  // One request per run of claimed dates: a date of the message this delivery did not claim (spent, done,
+  // claimed by another delivery) is never asked, even between two it did claim. The requests are made
+  // together: a delivery killed inside one of them (its Lambda timed out) has made the others too, so no
+  // claimed attempt is spent without its ask.
+  const answers = await Promise.all(
+    claimedRuns(message.days, asked.attempts).map(async (run) => ({
+      run,
+      fetched: await download(deps, series, run[0] as Day, run[run.length - 1] as Day, deadline),
+    })),
+  );
   const good: GoodValue[] = [];
   const failures = new Map<Day, string>();
-  for (const day of message.days) {
-    const problem = Array.isArray(fetched) ? valueProblem(series, byDay.get(day)) : fetched;
-    if (problem === undefined) good.push({ day, value: byDay.get(day) as number });
-    else failures.set(day, problem);
+  for (const { run, fetched } of answers) {
+    const byDay = new Map<Day, number | null>();
+    if (Array.isArray(fetched))
+      for (const observation of fetched) byDay.set(observation.day, observation.value);
+    for (const day of run) {
+      const problem = Array.isArray(fetched) ? valueProblem(series, byDay.get(day)) : fetched;
+      if (problem === undefined) good.push({ day, value: byDay.get(day) as number });
+      else failures.set(day, problem);
+    }
   }
 
   const outcome = await deps.store.writeValues(series.infoType, series.source, good);
@@ -100,15 +121,87 @@ export async function scrapeRecord(
   deps.telemetry.metrics.addMetric(MetricName.UnprocessedRetries, 'Count', outcome.unprocessedRetries);
   for (const day of outcome.unwritten) failures.set(day, 'DynamoDB left the write unprocessed after retries');
 
-  await recordFailures(deps, series.infoType, failures, attempt);
+  await recordFailures(deps, series.infoType, failures, asked.attempts, token);
+  // Quarantine last: a crash before it leaves the spent dates for retry_recheck, not the asks uncounted.
+  await quarantineSpent(deps, series.infoType, asked.spent);
+  // Every date of the stream has its item now (a value, a failure or a claim): the lease has done its work.
+  if (lease) await deps.store.closeLease(series.infoType, lease.first, lease.id);
   if (failures.size > 0) {
     deps.telemetry.logger.warn('dates recorded for retry', {
-      ...logKeys(message, attempt),
+      ...logKeys(message, record),
       failed: failures.size,
       firstError: failures.values().next().value,
     });
   }
   return { kind: 'scraped', written: good.length - outcome.unwritten.length, failed: failures.size };
+}
+
+/** The dates this delivery may ask the source for, the attempt each ask is, and the dates out of budget. */
+interface Asks {
+  readonly days: Day[];
+  readonly attempts: ReadonlyMap<Day, number>;
+  readonly spent: ReadonlyMap<Day, string>;
+}
+
+/**
+ * Counts this delivery's request before it is made. A gap message's first delivery claims its lease's one
+ * first request (one write for the whole stream). Any other delivery (a retry, a redelivery, a duplicate that
+ * lost the lease) claims one more attempt on each date, conditionally, and asks only for the dates it won.
+ */
+async function claimAsks(
+  deps: ScrapeDeps,
+  series: SeriesDefinition,
+  message: WorkMessage,
+  token: string,
+  inflightDue: string,
+): Promise<Asks | 'gone'> {
+  let attemptsWithoutItem = 0;
+  if (message.lease) {
+    const claim = await deps.store.claimLease(
+      series.infoType,
+      message.lease.first,
+      message.lease.id,
+      token,
+      inflightDue,
+    );
+    if (claim.kind === 'gone') return 'gone';
+    if (claim.kind === 'claimed') {
+      const days = Array.from(message.days);
+      return { days, attempts: new Map(days.map((day) => [day, 1])), spent: new Map() };
+    }
+    attemptsWithoutItem = claim.asks;
+  } else {
+    // A message without a lease (a retry, or one written by hand or by an older version) may still cover
+    // dates without an item under a live lease whose first request was made: count that request too.
+    attemptsWithoutItem = await leaseAsksOver(deps.store, series.infoType, message.days);
+  }
+  const claims = await deps.store.claimDates(series.infoType, Array.from(message.days), {
+    token,
+    maxAttempts: 1 + deps.maxRetries,
+    attemptsWithoutItem,
+    retryDue: inflightDue,
+  });
+  const days: Day[] = [];
+  const attempts = new Map<Day, number>();
+  const spent = new Map<Day, string>();
+  for (const [day, claim] of claims) {
+    if (claim.kind === 'claimed') {
+      days.push(day);
+      attempts.set(day, claim.attempts);
+    } else if (claim.kind === 'spent') {
+      spent.set(day, claim.lastError ?? `${claim.attempts} attempts made`);
+    }
+  }
+  return { days: days.sort((a, b) => a - b), attempts, spent };
+}
+/** The most requests any live lease overlapping the message's dates has made (0 when none overlaps). */
+async function leaseAsksOver(store: SeriesStore, infoType: string, days: Int32Array): Promise<number> {
+  const first = days[0] as Day;
+  const last = days[days.length - 1] as Day;
+  const leases = await store.listLeases(infoType);
+  return leases
+    .filter((lease) => lease.first <= last && first <= lease.last)
+    .reduce((most, lease) => Math.max(most, lease.asks), 0);
 }
 
 /** The source's observations, or the reason the whole request failed (every date then gets it). */
@@ -135,64 +228,60 @@ async function download(
   }
 }
 
-/**
- * A redelivery follows a delivery that may have asked the source and then failed before recording anything.
- * Recording this attempt on every date BEFORE asking keeps the asks counted even if this delivery fails too
- * and the message ends in the dead-letter queue: retry_recheck then re-enqueues the dates with a higher
- * attempt instead of spending the same attempt numbers again (in streams the claims would not recognise).
- * Only the first delivery's ask can go unrecorded, and it is the attempt the dates' retry_count already
- * accounts for. OK items are left alone by `recordFailure`, as always.
- */
-async function markRedelivery(
-  deps: ScrapeDeps,
-  infoType: string,
-  days: Int32Array,
-  attempt: number,
-): Promise<void> {
-  const error = `attempt ${attempt} (a redelivery) began but recorded no result`;
-  await recordFailures(deps, infoType, new Map(Array.from(days, (day) => [day, error])), attempt);
+/** The message's dates this delivery claimed, cut wherever a date it did not claim lies between. */
+function claimedRuns(days: Int32Array, claimed: ReadonlyMap<Day, number>): Day[][] {
+  const runs: Day[][] = [];
+  let run: Day[] = [];
+  for (const day of days) {
+    if (claimed.has(day)) {
+      run.push(day);
+    } else if (run.length > 0) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
 }
 
 async function recordFailures(
   deps: ScrapeDeps,
   infoType: string,
   failures: ReadonlyMap<Day, string>,
-  attempt: number,
+  attempts: ReadonlyMap<Day, number>,
+  token: string,
 ): Promise<void> {
-  const retryDue = new Date(deps.now().getTime() + deps.retryBackoffMs(attempt)).toISOString();
-  const records: FailureRecord[] = [...failures].map(([day, error]) => ({
-    day,
-    error,
-    retryCount: attempt,
-    retryDue,
-  }));
+  const records: FailureRecord[] = [...failures].map(([day, error]) => {
+    const made = attempts.get(day) ?? 1;
+    const retryDue = new Date(deps.now().getTime() + deps.retryBackoffMs(made - 1)).toISOString();
+    return { day, error, attempts: made, retryDue, token };
+  });
   await mapConcurrently(records, WRITE_CONCURRENCY, (failure) => deps.store.recordFailure(infoType, failure));
 }
 
-async function quarantineAll(
+/** Dates whose budget is spent go to quarantine with their last error; returns how many did. */
+async function quarantineSpent(
   deps: ScrapeDeps,
-  message: WorkMessage,
-  attempt: number,
-): Promise<ScrapeOutcome> {
-  const reason = `attempt ${attempt + 1} would exceed 1 + MAX_RETRIES (${deps.maxRetries}): redelivered too often`;
-  const done = await mapConcurrently(Array.from(message.days), WRITE_CONCURRENCY, (day) =>
-    deps.store.quarantine(message.partitionKey, day, reason, deps.maxRetries),
+  infoType: string,
+  spent: ReadonlyMap<Day, string>,
+): Promise<number> {
+  if (spent.size === 0) return 0;
+  const done = await mapConcurrently([...spent], WRITE_CONCURRENCY, ([day, lastError]) =>
+    deps.store.quarantine(infoType, day, lastError, 1 + deps.maxRetries),
   );
   const quarantined = done.filter(Boolean).length;
   deps.telemetry.metrics.addMetric(MetricName.Quarantined, 'Count', quarantined);
-  deps.telemetry.logger.warn('attempt budget spent; dates quarantined', {
-    ...logKeys(message, attempt),
-    quarantined,
-  });
-  return { kind: 'budget-spent', quarantined };
+  deps.telemetry.logger.warn('attempt budget spent; dates quarantined', { series: infoType, quarantined });
+  return quarantined;
 }
 
-function logKeys(message: WorkMessage, attempt: number): Record<string, unknown> {
+function logKeys(message: WorkMessage, record: WorkRecord): Record<string, unknown> {
   return {
     series: message.partitionKey,
     from: formatIsoDate(message.days[0] as Day),
     to: formatIsoDate(message.days[message.days.length - 1] as Day),
     dates: message.days.length,
-    attempt,
+    attempt: message.attempt,
+    receiveCount: record.receiveCount,
   };
 }

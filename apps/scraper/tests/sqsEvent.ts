@@ -38,13 +38,17 @@ export function sqsEvent(records: SQSRecord[]): SQSEvent {
   return { Records: records };
 }
 
-/** A work message body in the contract's form. */
-export function workBody(partitionKey: string, dates: string[], attempt = 0): string {
+/**
+ * A work message body in the contract's form: a gap message under the lease `leaseId` (the lease starts on
+ * the first date) when one is given, a retry message when `attempt` > 0, an old-format gap message otherwise.
+ */
+export function workBody(partitionKey: string, dates: string[], attempt = 0, leaseId?: string): string {
   return JSON.stringify({
     partition_key: partitionKey,
     dates_to_download: dates,
     reason: attempt === 0 ? 'gap' : 'retry',
     attempt,
+    ...(leaseId === undefined ? {} : { lease: `${dates[0]}/${leaseId}` }),
   });
 }
 

@@ -6,6 +6,7 @@ import {
   type Day,
   ItemStatus,
   type DueItem,
+  type DueLease,
   type QuarantinedItem,
   type SeriesStore,
 } from '@gapless/pipeline-core';
@@ -16,7 +17,7 @@ import { tableDefinition } from './tableDefinition.js';
 type Item = Record<string, AttributeValue>;
 type RetryPathMethods = Pick<
   SeriesStore,
-  'recordFailure' | 'dueItems' | 'spendRetry' | 'quarantine' | 'listQuarantined' | 'release'
+  'recordFailure' | 'dueItems' | 'deferRetry' | 'quarantine' | 'listQuarantined' | 'release'
 >;
 
 const { partitionKey: PK, sortKey: SK, attributes: A, indexes } = tableDefinition;
@@ -32,6 +33,8 @@ const NAMES = {
   '#retryDue': A.retryDue,
   '#quarantineShard': A.quarantineShard,
   '#quarantineKey': A.quarantineKey,
+  '#attempts': A.attempts,
+  '#claimToken': A.claimToken,
 } as const;
 
 /**
@@ -80,51 +83,65 @@ export function createDynamoRetryPath(context: DynamoContext): RetryPathMethods 
       const recorded = await update(
         infoType,
         failure.day,
-        'SET #status = :retry, #value = :null, #retryCount = :count, #lastError = :error, #updatedAt = :now, ' +
-          '#retryShard = :shard, #retryDue = :due',
-        // retry_count never goes down outside `release`: a late failure of an older attempt must not hand
-        // a date back retries it has spent (the 1 + MAX_RETRIES bound); the item stays due regardless.
-        `attribute_not_exists(#status) OR (${inRetryPath} AND #retryCount <= :count)`,
+        'SET #status = :retry, #value = :null, #attempts = :attempts, #retryCount = :count, ' +
+          '#lastError = :error, #updatedAt = :now, #retryShard = :shard, #retryDue = :due, #claimToken = :token',
+        // Only the delivery that claimed the date (or any, on an item no delivery claimed) records on it, and
+        // attempts never go down outside `release`: a late report of an older attempt, or one from before a
+        // release, must not spend attempts it did not make (the 1 + MAX_RETRIES bound). Items written before
+        // the ledger have no `attempts`; their retry_count (retries spent) stands for attempts - 1, so they
+        // have made retry_count + 1 <= :attempts exactly when retry_count < :attempts (`:count` is clamped
+        // at 0 and would let a report of no attempt hand back the one a PENDING item made).
+        `attribute_not_exists(#status) OR (${inRetryPath} AND ` +
+          '(attribute_not_exists(#claimToken) OR #claimToken = :token) AND ' +
+          '(#attempts <= :attempts OR (attribute_not_exists(#attempts) AND #retryCount < :attempts)))',
         {
           ...retryStates,
           ':null': { NULL: true },
-          ':count': { N: String(failure.retryCount) },
+          ':attempts': { N: String(failure.attempts) },
+          ':count': { N: String(Math.max(0, failure.attempts - 1)) },
           ':error': { S: clip(failure.error) },
           ':shard': retryShardOf(infoType, failure.day),
           ':due': { S: failure.retryDue },
+          ':token': { S: failure.token },
         },
       );
       return recorded ? 'recorded' : 'left-alone';
     },
 
-    spendRetry(infoType, day, from, retryDue) {
+    deferRetry(infoType, day, from, nowIso, retryDue) {
       return update(
         infoType,
         day,
-        'SET #status = :retry, #retryCount = :to, #retryDue = :due, #updatedAt = :now',
-        `#retryCount = :from AND ${inRetryPath}`,
+        'SET #retryDue = :due, #updatedAt = :now',
+        `#retryCount = :from AND #retryDue <= :asOf AND ${inRetryPath}`,
         {
           ...retryStates,
           ':from': { N: String(from) },
-          ':to': { N: String(from + 1) },
+          ':asOf': { S: nowIso },
           ':due': { S: retryDue },
         },
       );
     },
 
-    quarantine(infoType, day, lastError, retryCount) {
+    quarantine(infoType, day, lastError, maxAttempts) {
       const iso = formatIsoDate(day);
       return update(
         infoType,
         day,
-        'SET #status = :quarantined, #lastError = :error, #retryCount = :count, #updatedAt = :now, ' +
-          '#quarantineShard = :shard, #quarantineKey = :key REMOVE #retryShard, #retryDue',
-        inRetryPath,
+        'SET #status = :quarantined, #value = if_not_exists(#value, :null), #lastError = :error, ' +
+          '#retryCount = :count, #updatedAt = :now, #quarantineShard = :shard, #quarantineKey = :key ' +
+          'REMOVE #retryShard, #retryDue',
+        // Only a date whose every attempt was made: a release that gave it back its budget wins over a
+        // decision taken on a stale read of the index.
+        `attribute_not_exists(#status) OR (${inRetryPath} AND (#attempts >= :max OR ` +
+          '(attribute_not_exists(#attempts) AND #retryCount >= :count)))',
         {
           ...retryStates,
           ':quarantined': { S: ItemStatus.Quarantined },
+          ':null': { NULL: true },
           ':error': { S: clip(lastError) },
-          ':count': { N: String(retryCount) },
+          ':max': { N: String(maxAttempts) },
+          ':count': { N: String(Math.max(0, maxAttempts - 1)) },
           ':shard': { S: shardKey(ShardPrefix.Quarantine, shardOf(infoType, iso)) },
           ':key': { S: itemKey(infoType, iso) },
         },
@@ -135,8 +152,8 @@ export function createDynamoRetryPath(context: DynamoContext): RetryPathMethods 
       return update(
         infoType,
         day,
-        'SET #status = :retry, #retryCount = :zero, #retryShard = :shard, #retryDue = :due, #updatedAt = :now ' +
-          'REMOVE #quarantineShard, #quarantineKey',
+        'SET #status = :retry, #retryCount = :zero, #attempts = :zero, #retryShard = :shard, #retryDue = :due, ' +
+          '#updatedAt = :now, #claimToken = :released REMOVE #quarantineShard, #quarantineKey',
         '#status = :quarantined',
         {
           ':retry': { S: ItemStatus.Retry },
@@ -144,6 +161,8 @@ export function createDynamoRetryPath(context: DynamoContext): RetryPathMethods 
           ':zero': { N: '0' },
           ':shard': retryShardOf(infoType, day),
           ':due': { S: retryDue },
+          // A token no delivery holds: deliveries from before the release can no longer record on the date.
+          ':released': { S: `released:${context.now().toISOString()}` },
         },
       );
     },
@@ -158,7 +177,12 @@ export function createDynamoRetryPath(context: DynamoContext): RetryPathMethods 
             values: { ':shard': { S: shard }, ':now': { S: nowIso } },
           }),
       );
-      return perShard.flat().map(toDueItem);
+      const rows = perShard.flat();
+      const isLease = (row: Item): boolean => (row[PK]?.S ?? '').startsWith(tableDefinition.leasePrefix);
+      return {
+        dates: rows.filter((row) => !isLease(row)).map(toDueItem),
+        leases: rows.filter(isLease).map(toDueLease),
+      };
     },
 
     async listQuarantined(infoType) {
@@ -235,6 +259,13 @@ function toDueItem(row: Item): DueItem {
     status,
     retryCount: Number(row[A.retryCount]?.N ?? 0),
     ...(lastError === undefined ? {} : { lastError }),
+  };
+}
+
+function toDueLease(row: Item): DueLease {
+  return {
+    infoType: (row[PK]?.S ?? '').slice(tableDefinition.leasePrefix.length),
+    first: parseIsoDate(row[SK]?.S),
   };
 }
 

@@ -1,11 +1,11 @@
 import {
   BatchWriteItemCommand,
-  ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
   ProvisionedThroughputExceededException,
   PutItemCommand,
   QueryCommand,
+  UpdateItemCommand,
   type AttributeValue,
   type BatchWriteItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -13,7 +13,7 @@ import { fc, test } from '@fast-check/vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { formatIsoDate, parseIsoDate, type Day, StoreError } from '@gapless/pipeline-core';
+import { formatIsoDate, parseIsoDate, type Day, type GoodValue, StoreError } from '@gapless/pipeline-core';
 import { createDynamoSeriesStore } from './dynamoSeriesStore.js';
 
 type Item = Record<string, AttributeValue>;
@@ -31,7 +31,6 @@ function makeStore() {
     now: () => now,
     sleep: async (ms) => void sleeps.push(ms),
     onConsumedCapacity: (units, operation) => void consumed.push([operation, units]),
-    claimTtlSeconds: 3600,
   });
   return { store, sleeps, consumed };
 }
@@ -40,6 +39,11 @@ function makeStore() {
 function makeDays(iso: string, count: number): Day[] {
   const first = parseIsoDate(iso);
   return Array.from({ length: count }, (_, index) => first + index);
+}
+
+/** Good values for `days`, so the batch-write loop has something to write. */
+function makeValues(days: readonly Day[]): GoodValue[] {
+  return days.map((day, index) => ({ day, value: 4 + index / 100 }));
 }
 
 function throttled(): ProvisionedThroughputExceededException {
@@ -163,6 +167,47 @@ describe('createDynamoSeriesStore: presentDays', () => {
     });
   });
 
+  it('bounds the range on both ends with BETWEEN when `to` is given too', async () => {
+    // Prepare
+    dynamo.on(QueryCommand).resolves({ Items: [{ date: { S: '2024-01-05' } }] });
+    const { store } = makeStore();
+
+    // Act
+    const days = await store.presentDays(
+      'CURRENCY#USD',
+      parseIsoDate('2024-01-02'),
+      parseIsoDate('2024-01-31'),
+    );
+
+    // Assess
+    expect(Array.from(days)).toEqual([parseIsoDate('2024-01-05')]);
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(QueryCommand, {
+      KeyConditionExpression: '#pk = :pk AND #date BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#pk': 'info_type', '#date': 'date' },
+      ExpressionAttributeValues: {
+        ':pk': { S: 'CURRENCY#USD' },
+        ':from': { S: '2024-01-02' },
+        ':to': { S: '2024-01-31' },
+      },
+      ProjectionExpression: '#date',
+    });
+  });
+
+  it('reads up to `to` only when no start is given', async () => {
+    // Prepare
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const { store } = makeStore();
+
+    // Act
+    await store.presentDays('CURRENCY#USD', undefined, parseIsoDate('2024-01-31'));
+
+    // Assess
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(QueryCommand, {
+      KeyConditionExpression: '#pk = :pk AND #date <= :to',
+      ExpressionAttributeValues: { ':pk': { S: 'CURRENCY#USD' }, ':to': { S: '2024-01-31' } },
+    });
+  });
+
   it('follows LastEvaluatedKey page after page and keeps every date (past the initial buffer)', async () => {
     // Prepare
     const dates = makeDays('2000-01-01', 3000).map(formatIsoDate);
@@ -210,13 +255,13 @@ describe('createDynamoSeriesStore: presentDays', () => {
 });
 
 describe('createDynamoSeriesStore: batch writes', () => {
-  it('writes placeholders as PENDING items on the retry-due index, in calls of at most 25', async () => {
+  it('writes values in calls of at most 25, in order', async () => {
     // Prepare
     const days = makeDays('2024-01-01', 60);
     const { store } = makeStore();
 
     // Act
-    const outcome = await store.writePlaceholders('CURRENCY#USD', days, '2024-03-01T13:00:00.000Z');
+    const outcome = await store.writeValues('CURRENCY#USD', 'bcb-sgs', makeValues(days));
 
     // Assess
     expect(outcome).toEqual({ unwritten: [], calls: 3, unprocessedRetries: 0 });
@@ -226,16 +271,11 @@ describe('createDynamoSeriesStore: batch writes', () => {
         .flat()
         .map((item) => item['date']?.S),
     ).toEqual(days.map(formatIsoDate));
-    expect(sentBatches()[0]?.[0]).toEqual({
-      info_type: { S: 'CURRENCY#USD' },
-      date: { S: '2024-01-01' },
-      value: { NULL: true },
-      status: { S: 'PENDING' },
-      retry_count: { N: '0' },
-      updated_at: { S: now.toISOString() },
-      retry_shard: { S: expect.stringMatching(/^RETRY#[0-7]$/) },
-      retry_due: { S: '2024-03-01T13:00:00.000Z' },
-    });
+    expect(
+      sentBatches()
+        .flat()
+        .every((item) => item['status']?.S === 'OK'),
+    ).toBe(true);
     expect(dynamo).toHaveReceivedCommandWith(BatchWriteItemCommand, { ReturnConsumedCapacity: 'TOTAL' });
   });
 
@@ -298,7 +338,11 @@ describe('createDynamoSeriesStore: batch writes', () => {
     const { store, sleeps } = makeStore();
 
     // Act
-    const outcome = await store.writePlaceholders('CURRENCY#USD', makeDays('2024-01-01', 10), 'due');
+    const outcome = await store.writeValues(
+      'CURRENCY#USD',
+      'bcb-sgs',
+      makeValues(makeDays('2024-01-01', 10)),
+    );
 
     // Assess
     expect(outcome).toEqual({ unwritten: [], calls: 2, unprocessedRetries: 3 });
@@ -315,7 +359,7 @@ describe('createDynamoSeriesStore: batch writes', () => {
     const { store, sleeps } = makeStore();
 
     // Act
-    const outcome = await store.writePlaceholders('CURRENCY#USD', makeDays('2024-01-01', 5), 'due');
+    const outcome = await store.writeValues('CURRENCY#USD', 'bcb-sgs', makeValues(makeDays('2024-01-01', 5)));
 
     // Assess
     expect(outcome.unwritten).toEqual([parseIsoDate('2024-01-03')]);
@@ -329,7 +373,7 @@ describe('createDynamoSeriesStore: batch writes', () => {
     const { store } = makeStore();
 
     // Act
-    const outcome = await store.writePlaceholders('CURRENCY#USD', makeDays('2024-01-01', 3), 'due');
+    const outcome = await store.writeValues('CURRENCY#USD', 'bcb-sgs', makeValues(makeDays('2024-01-01', 3)));
 
     // Assess
     expect(outcome).toEqual({ unwritten: [], calls: 2, unprocessedRetries: 3 });
@@ -344,7 +388,7 @@ describe('createDynamoSeriesStore: batch writes', () => {
 
     // Act
     const error = await store
-      .writePlaceholders('CURRENCY#USD', makeDays('2024-01-01', 3), 'due')
+      .writeValues('CURRENCY#USD', 'bcb-sgs', makeValues(makeDays('2024-01-01', 3)))
       .catch((caught: unknown) => caught);
 
     // Assess
@@ -364,7 +408,7 @@ describe('createDynamoSeriesStore: batch writes', () => {
     const { store } = makeStore();
 
     // Act
-    const outcome = await store.writePlaceholders('CURRENCY#USD', days, 'due');
+    const outcome = await store.writeValues('CURRENCY#USD', 'bcb-sgs', makeValues(days));
 
     // Assess
     expect(outcome.unwritten).toEqual(days.slice(25));
@@ -393,7 +437,7 @@ describe('createDynamoSeriesStore: batch writes', () => {
       const { store } = makeStore();
 
       // Act
-      const outcome = await store.writePlaceholders('CURRENCY#USD', days, 'due');
+      const outcome = await store.writeValues('CURRENCY#USD', 'bcb-sgs', makeValues(days));
 
       // Assess
       const unwritten = outcome.unwritten.map(formatIsoDate);
@@ -404,60 +448,83 @@ describe('createDynamoSeriesStore: batch writes', () => {
   );
 });
 
-describe('createDynamoSeriesStore: claimAttempt', () => {
-  const first = parseIsoDate('2024-01-02');
-  const last = parseIsoDate('2024-01-31');
-
-  it('claims with a conditional PutItem in the CLAIM# partition, with a TTL', async () => {
+describe('createDynamoSeriesStore: the work ledger', () => {
+  it('has the ledger and the retry path on the same table, clock and capacity sink', async () => {
     // Prepare
-    dynamo.on(PutItemCommand).resolves({});
+    dynamo.on(PutItemCommand).resolves({ ConsumedCapacity: { CapacityUnits: 1 } });
+    dynamo.on(UpdateItemCommand).resolves({ ConsumedCapacity: { CapacityUnits: 1 } });
+    const { store, consumed } = makeStore();
+
+    // Act
+    const opened = await store.openLease({
+      infoType: 'CURRENCY#USD',
+      id: 'lease-1',
+      first: parseIsoDate('2024-01-02'),
+      last: parseIsoDate('2024-01-31'),
+      retryDue: '2024-03-01T13:00:00.000Z',
+    });
+    const recorded = await store.recordFailure('CURRENCY#USD', {
+      day: parseIsoDate('2024-01-02'),
+      error: 'HTTP 504',
+      attempts: 1,
+      retryDue: '2024-03-01T13:00:00.000Z',
+      token: 'delivery-a',
+    });
+
+    // Assess
+    expect([opened, recorded]).toEqual([true, 'recorded']);
+    expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
+      TableName: tableName,
+      Item: expect.objectContaining({
+        info_type: { S: 'LEASE#CURRENCY#USD' },
+        updated_at: { S: now.toISOString() },
+      }),
+    });
+    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
+      TableName: tableName,
+      ExpressionAttributeValues: expect.objectContaining({
+        ':now': { S: now.toISOString() },
+        ':token': { S: 'delivery-a' },
+      }),
+    });
+    expect(consumed).toEqual([
+      ['PutItem', 1],
+      ['UpdateItem', 1],
+    ]);
+  });
+
+  it("releases under a token of the store's clock (released:<now>), which no delivery holds", async () => {
+    // Prepare
+    dynamo.on(UpdateItemCommand).resolves({});
     const { store } = makeStore();
 
     // Act
-    const claimed = await store.claimAttempt('CURRENCY#USD', first, last, 2);
+    const released = await store.release(
+      'CURRENCY#USD',
+      parseIsoDate('2024-01-02'),
+      '2024-03-01T12:00:00.000Z',
+    );
 
     // Assess
-    expect(claimed).toBe(true);
-    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutItemCommand, {
+    expect(released).toBe(true);
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
       TableName: tableName,
-      Item: {
-        info_type: { S: 'CLAIM#CURRENCY#USD' },
-        date: { S: '2024-01-02/2024-01-31#2' },
-        expires_at: { N: String(now.getTime() / 1000 + 3600) },
-      },
-      ConditionExpression: 'attribute_not_exists(#pk)',
-      ExpressionAttributeNames: { '#pk': 'info_type' },
-      ReturnConsumedCapacity: 'TOTAL',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':released': { S: `released:${now.toISOString()}` },
+      }),
     });
   });
 
-  it('answers false when the claim is taken already', async () => {
+  it('no longer writes placeholders or CLAIM# items (the ledger replaced them)', () => {
     // Prepare
-    dynamo
-      .on(PutItemCommand)
-      .resolvesOnce({})
-      .rejects(new ConditionalCheckFailedException({ message: 'taken', $metadata: {} }));
     const { store } = makeStore();
 
     // Act
-    const firstClaim = await store.claimAttempt('CURRENCY#USD', first, last, 0);
-    const secondClaim = await store.claimAttempt('CURRENCY#USD', first, last, 0);
+    const methods = Object.keys(store);
 
     // Assess
-    expect([firstClaim, secondClaim]).toEqual([true, false]);
-  });
-
-  it('turns any other failure into a StoreError', async () => {
-    // Prepare
-    const failure = throttled();
-    dynamo.on(PutItemCommand).rejects(failure);
-    const { store } = makeStore();
-
-    // Act
-    const error = await store.claimAttempt('CURRENCY#USD', first, last, 0).catch((caught: unknown) => caught);
-
-    // Assess
-    expect(error).toBeInstanceOf(StoreError);
-    expect(error).toMatchObject({ operation: 'PutItem', cause: failure });
+    expect(methods).not.toContain('writePlaceholders');
+    expect(methods).not.toContain('claimAttempt');
+    expect(methods).not.toContain('spendRetry');
   });
 });

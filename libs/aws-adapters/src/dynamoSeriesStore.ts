@@ -15,16 +15,16 @@ import {
   type Day,
   StoreError,
   okItem,
-  pendingItem,
   type BatchWriteOutcome,
   type GoodValue,
   type SeriesStore,
   writeWithRetry,
 } from '@gapless/pipeline-core';
 import { attributeMapSize } from './itemSize.js';
+import { createDynamoLedger } from './dynamoLedger.js';
 import { createDynamoRetryPath } from './dynamoRetryPath.js';
 import { toAttributeMap } from './itemAttributes.js';
-import { callDynamo, isConditionFailure, storeError, type DynamoContext } from './dynamoContext.js';
+import { callDynamo, type DynamoContext } from './dynamoContext.js';
 import { tableDefinition } from './tableDefinition.js';
 
 export interface DynamoSeriesStoreOptions {
@@ -34,8 +34,6 @@ export interface DynamoSeriesStoreOptions {
   /** Receives the read/write capacity each call consumed (benchmarks, metrics). */
   readonly onConsumedCapacity?: (units: number, operation: string) => void;
   readonly now?: () => Date;
-  /** How long claims (duplicate-delivery guards) are kept before DynamoDB's TTL removes them. */
-  readonly claimTtlSeconds?: number;
   /** Back-off of the BatchWriteItem loop, for tests. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -45,7 +43,7 @@ const { partitionKey: PK, sortKey: SK } = tableDefinition;
 const WATERMARK_DATE = 'watermark';
 
 /**
- * The `SeriesStore` on DynamoDB. Reads are keyed Queries (never a Scan); values and placeholders go through
+ * The `SeriesStore` on DynamoDB. Reads are keyed Queries (never a Scan); values go through
  * BatchWriteItem in 25s with the core's write loop; single-item changes are conditional so that a good
  * value is never overwritten by a missing one. A batch write returns what it could not store as `unwritten`
  * (unprocessed to the end, or in a chunk whose calls kept failing); it throws a `StoreError` only when it
@@ -58,7 +56,6 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
     now: options.now ?? (() => new Date()),
     consumed: options.onConsumedCapacity ?? (() => {}),
   };
-  const claimTtlSeconds = options.claimTtlSeconds ?? 14 * 24 * 3600;
   const sleep = options.sleep;
 
   const batchPut = async (items: Item[]): Promise<BatchWriteOutcome> => {
@@ -85,6 +82,7 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
 
   return {
     ...createDynamoRetryPath(context),
+    ...createDynamoLedger(context),
 
     async readWatermark(infoType) {
       const key = { [PK]: { S: `META#${infoType}` }, [SK]: { S: WATERMARK_DATE } };
@@ -118,12 +116,7 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
       context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'PutItem');
     },
 
-    presentDays: (infoType, from) => presentDays(context, infoType, from),
-
-    async writePlaceholders(infoType, days, retryDue) {
-      const updatedAt = context.now().toISOString();
-      return batchPut(days.map((day) => toAttributeMap(pendingItem({ infoType, day, retryDue, updatedAt }))));
-    },
+    presentDays: (infoType, from, to) => presentDays(context, infoType, from, to),
 
     async writeValues(infoType, source, values: readonly GoodValue[]) {
       const updatedAt = context.now().toISOString();
@@ -131,42 +124,32 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
         values.map(({ day, value }) => toAttributeMap(okItem({ infoType, day, value, source, updatedAt }))),
       );
     },
-
-    async claimAttempt(infoType, first, last, attempt) {
-      const expiresAt = Math.floor(context.now().getTime() / 1000) + claimTtlSeconds;
-      const claim = {
-        [PK]: { S: `CLAIM#${infoType}` },
-        [SK]: { S: `${formatIsoDate(first)}/${formatIsoDate(last)}#${attempt}` },
-        [tableDefinition.timeToLiveAttribute]: { N: String(expiresAt) },
-      };
-      try {
-        const output = await context.client.send(
-          new PutItemCommand({
-            TableName: context.tableName,
-            Item: claim,
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': PK },
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        );
-        context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'PutItem');
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw storeError('PutItem', error);
-      }
-    },
   };
 }
 
-async function presentDays(context: DynamoContext, infoType: string, from?: Day): Promise<Int32Array> {
+async function presentDays(
+  context: DynamoContext,
+  infoType: string,
+  from?: Day,
+  to?: Day,
+): Promise<Int32Array> {
+  // Sort keys are ISO dates, so the bounds compare as strings; an open end takes the lowest/highest string.
+  const range =
+    from === undefined && to === undefined
+      ? ''
+      : from !== undefined && to !== undefined
+        ? ' AND #date BETWEEN :from AND :to'
+        : from !== undefined
+          ? ' AND #date >= :from'
+          : ' AND #date <= :to';
   const input: QueryCommandInput = {
     TableName: context.tableName,
-    KeyConditionExpression: from === undefined ? '#pk = :pk' : '#pk = :pk AND #date >= :from',
+    KeyConditionExpression: `#pk = :pk${range}`,
     ExpressionAttributeNames: { '#pk': PK, '#date': SK },
     ExpressionAttributeValues: {
       ':pk': { S: infoType },
       ...(from === undefined ? {} : { ':from': { S: formatIsoDate(from) } }),
+      ...(to === undefined ? {} : { ':to': { S: formatIsoDate(to) } }),
     },
     ProjectionExpression: '#date',
     ReturnConsumedCapacity: 'TOTAL',

@@ -1,13 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { fc, test } from '@fast-check/vitest';
-import {
-  InvalidItemError,
-  ItemStatus,
-  okItem,
-  parseIsoDate,
-  pendingItem,
-  type SeriesItem,
-} from '@gapless/pipeline-core';
+import { InvalidItemError, ItemStatus, okItem, parseIsoDate, type SeriesItem } from '@gapless/pipeline-core';
 import { describe, expect, it } from 'vitest';
 import { fromAttributeMap, toAttributeMap } from './itemAttributes.js';
 import { shardOf } from './shard.js';
@@ -86,9 +79,14 @@ describe('toAttributeMap', () => {
     expect(map).not.toHaveProperty('retry_due');
   });
 
-  it('writes a placeholder as PENDING with no value and no retries spent', () => {
+  it('writes a PENDING item (as tables before the work ledger hold them) with no value, on the retry path', () => {
     // Prepare
-    const item = pendingItem({ infoType: 'CURRENCY#USD', day: DAY, updatedAt: NOW, retryDue: NOW });
+    const item = retryItem({
+      status: ItemStatus.Pending,
+      retryCount: 0,
+      lastError: undefined,
+      retryDue: NOW,
+    });
 
     // Act
     const map = toAttributeMap(item);
@@ -98,7 +96,9 @@ describe('toAttributeMap', () => {
       status: { S: 'PENDING' },
       value: { NULL: true },
       retry_count: { N: '0' },
+      retry_due: { S: NOW },
     });
+    expect(map).not.toHaveProperty('last_error');
   });
 
   it.each([

@@ -17,11 +17,22 @@ export const tableDefinition = {
     quarantineShard: 'quarantine_shard',
     quarantineKey: 'quarantine_key',
     expiresAt: 'expires_at',
+    /** Attempts made on a date in this release cycle (the work ledger's counter; absent on old items). */
+    attempts: 'attempts',
+    /** The delivery that made the latest claim on a date, so a claim whose answer was lost is its own. */
+    claimToken: 'claim_token',
+    /** Lease items: their id, last date, first-request count and the delivery that claimed it. */
+    leaseId: 'lease_id',
+    lastDate: 'last',
+    asks: 'asks',
+    askToken: 'ask_token',
   },
+  /** Partition prefix of the leases of work in flight (`LEASE#<series>`; watermarks live under `META#`). */
+  leasePrefix: 'LEASE#',
   /** Items that need attention are spread over this many index partitions (see `shardOf`). */
   shardCount: 8,
   indexes: {
-    /** Sparse: only PENDING and RETRY items carry `retry_shard`/`retry_due`. */
+    /** Sparse: only PENDING and RETRY items, and leases (status `LEASE`), carry `retry_shard`/`retry_due`. */
     retryDue: {
       name: 'retry-due',
       partitionKey: 'retry_shard',
@@ -36,7 +47,7 @@ export const tableDefinition = {
       nonKeyAttributes: ['status', 'retry_count', 'last_error', 'updated_at'],
     },
   },
-  /** TTL attribute: bookkeeping items (claims) expire; series items never carry it. */
+  /** TTL attribute: only the `CLAIM#` items of tables before the work ledger carry it; series items never do. */
   timeToLiveAttribute: 'expires_at',
 } as const;
 

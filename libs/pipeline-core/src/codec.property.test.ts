@@ -26,6 +26,8 @@ describe('maxDatesPerMessage', { timeout: 30_000 }, () => {
     days: Int32Array.from({ length: count }, (_, index) => parseIsoDate('9999-12-31') - count + 1 + index),
     reason: 'retry',
     attempt: Number.MAX_SAFE_INTEGER,
+    // The longest lease the decoder accepts: an ISO date and a 64-character id.
+    lease: { first: parseIsoDate('9999-12-31') - count + 1, id: 'f'.repeat(64) },
   });
   const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
@@ -47,16 +49,24 @@ describe('maxDatesPerMessage', { timeout: 30_000 }, () => {
     fc.constantFrom<WorkMessage['reason']>('gap', 'retry'),
     fc.nat(),
     fc.string({ maxLength: 30 }),
-  ])('bounds every message of that many dates', ({ dates }, reason, attempt, partitionKey) => {
+    fc.option(fc.stringMatching(/^[A-Za-z0-9-]{1,64}$/), { nil: undefined }),
+  ])('bounds every message of that many dates', ({ dates }, reason, attempt, partitionKey, leaseId) => {
     // Prepare
     fc.pre(dates.length > 0);
-    const limit = 13 * dates.length + 200;
+    const limit = 13 * dates.length + 300;
+    const lease = leaseId === undefined ? {} : { lease: { first: dates[0] as number, id: leaseId } };
 
     // Act
     const count = maxDatesPerMessage(limit, partitionKey);
 
     // Assess
-    const encoded = encodeMessage({ partitionKey, days: dates.subarray(0, count), reason, attempt });
+    const encoded = encodeMessage({
+      partitionKey,
+      days: dates.subarray(0, count),
+      reason,
+      attempt,
+      ...lease,
+    });
     expect(bytes(encoded)).toBeLessThanOrEqual(limit);
   });
 
@@ -64,8 +74,9 @@ describe('maxDatesPerMessage', { timeout: 30_000 }, () => {
     // Act
     const count = maxDatesPerMessage(262_144, 'CURRENCY#USD');
 
-    // Assess: the largest envelope for CURRENCY#USD is 99 bytes; (262144 - 99 + 1) / 13 = 20157.4
-    expect(count).toBe(20_157);
+    // Assess: the largest envelope for CURRENCY#USD is 185 bytes (99, and 86 for the longest lease);
+    // (262144 - 185 + 1) / 13 = 20150.8
+    expect(count).toBe(20_150);
   });
 });
 
@@ -104,6 +115,16 @@ const nearlyValidBody = fc
       ),
       reason: fc.oneof(fc.constantFrom('gap', 'retry'), fc.jsonValue()),
       attempt: fc.oneof(fc.nat(), fc.jsonValue()),
+      lease: fc.oneof(
+        fc
+          .tuple(
+            fc.integer({ min: windowStart, max: windowStart + 14 }),
+            fc.stringMatching(/^[A-Za-z0-9-]{1,64}$/),
+          )
+          .map(([first, id]) => `${formatIsoDate(first)}/${id}`),
+        fc.string(),
+        fc.jsonValue(),
+      ),
       extra: fc.jsonValue(),
     },
     { requiredKeys: [] },
@@ -179,12 +200,25 @@ describe('decodeMessage properties', { timeout: 30_000 }, () => {
       minLength: 1,
       maxLength: 5,
     }),
-  ])('round-trips every valid message', (partitionKey, reason, attempt, candidates) => {
+    fc.option(
+      fc.record({
+        first: fc.integer({ min: parseIsoDate('0000-01-01'), max: parseIsoDate('9999-12-31') }),
+        id: fc.oneof(fc.uuid(), fc.stringMatching(/^[A-Za-z0-9-]{1,64}$/)),
+      }),
+      { nil: undefined },
+    ),
+  ])('round-trips every valid message', (partitionKey, reason, attempt, candidates, lease) => {
     // Prepare: keep the candidates on the series' calendar, ascending
     const calendar = (catalog.get(partitionKey) as MessageSeries).calendar;
     const onCalendar = candidates.map((day) => (calendar.contains(day) ? day : calendar.next(day)));
     const days = Int32Array.from(new Set(onCalendar)).sort();
-    const original: WorkMessage = { partitionKey, days, reason, attempt };
+    const original: WorkMessage = {
+      partitionKey,
+      days,
+      reason,
+      attempt,
+      ...(lease === undefined ? {} : { lease }),
+    };
 
     // Act
     const decoded = decodeMessage(encodeMessage(original), lookup);

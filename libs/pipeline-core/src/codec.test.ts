@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { everyDay, weekdays } from './testing/fakeCalendars.js';
-import { decodeMessage, encodeMessage, type MessageSeries, type WorkMessage } from './codec.js';
+import {
+  decodeMessage,
+  encodeMessage,
+  maxDatesPerMessage,
+  type MessageSeries,
+  type WorkMessage,
+} from './codec.js';
 import { parseIsoDate } from './dates.js';
 import { InvalidMessageError, MessageProblem } from './errors.js';
 
@@ -192,6 +198,116 @@ describe('decodeMessage', () => {
     expect((error as Error).message.length).toBeLessThan(200);
     expect((error as Error).message).toContain('10001 characters');
   });
+});
+
+describe('the lease field', () => {
+  const lease = { first: parseIsoDate('2024-01-04'), id: '0b7e3c2a-5d1f-4e8a-9c6b-2f4d8e1a7b3c' };
+
+  it('is written last, as "<first>/<id>"', () => {
+    // Prepare
+    const original = message({ lease });
+
+    // Act
+    const encoded = encodeMessage(original);
+
+    // Assess
+    expect(encoded).toBe(
+      '{"partition_key":"CURRENCY#USD","dates_to_download":["2024-01-04","2024-01-05","2024-01-08"],"reason":"gap","attempt":0,"lease":"2024-01-04/0b7e3c2a-5d1f-4e8a-9c6b-2f4d8e1a7b3c"}',
+    );
+  });
+
+  it.each([
+    ['a random UUID', crypto.randomUUID()],
+    ['a counter', '7'],
+    ['the longest id', 'A-z0'.repeat(16)],
+  ])('round-trips a lease with %s', (_, id) => {
+    // Prepare
+    const original = message({ lease: { first: parseIsoDate('2024-01-04'), id } });
+
+    // Act
+    const decoded = decodeMessage(encodeMessage(original), lookup);
+
+    // Assess
+    expect(decoded).toEqual(original);
+    expect(decoded.lease).toEqual({ first: parseIsoDate('2024-01-04'), id });
+  });
+
+  it('is absent from a message without one (retries, and gap messages from before the ledger)', () => {
+    // Prepare
+    const input = body({ reason: 'gap' });
+
+    // Act
+    const decoded = decodeMessage(input, lookup);
+
+    // Assess
+    expect(decoded).not.toHaveProperty('lease');
+    expect(encodeMessage(decoded)).not.toContain('lease');
+  });
+
+  it.each([
+    ['a number', 20240104],
+    ['null', null],
+    ['an object', { first: '2024-01-04', id: 'abc' }],
+    ['an array', ['2024-01-04', 'abc']],
+    ['an empty string', ''],
+    ['a date alone', '2024-01-04'],
+    ['an empty id', '2024-01-04/'],
+    ['an empty date', '/abc'],
+    ['a date that is not ISO', '04-01-2024/abc'],
+    ['a date that does not exist', '2023-02-29/abc'],
+    ['an id with a slash', '2024-01-04/abc/def'],
+    ['an id with a space', '2024-01-04/ab c'],
+    ['an id with an underscore', '2024-01-04/ab_c'],
+    ['an id with a non-ASCII letter', '2024-01-04/abç'],
+    ['an id of 65 characters', `2024-01-04/${'x'.repeat(65)}`],
+    ['the parts swapped', 'abc/2024-01-04/'],
+  ])('refuses %s with problem bad-lease at path lease', (_, bad) => {
+    // Prepare
+    const input = body({ lease: bad });
+
+    // Act
+    const error = caught(() => decodeMessage(input, lookup));
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidMessageError);
+    expect(error).toMatchObject({ problem: MessageProblem.BadLease, path: 'lease' });
+  });
+
+  it('quotes the bad lease in its message', () => {
+    // Prepare
+    const input = body({ lease: '2024-13-01/abc' });
+
+    // Act
+    const error = caught(() => decodeMessage(input, lookup));
+
+    // Assess
+    expect((error as Error).message).toContain('"2024-13-01/abc"');
+    expect((error as Error).message).toContain('<YYYY-MM-DD>/<id>');
+  });
+
+  it.each([250, 1_000, 4_096, 262_144])(
+    'leaves maxDatesPerMessage exact at %s bytes with the longest lease on the largest envelope',
+    (limit) => {
+      // Prepare: the largest body of n dates: reason "retry", the largest attempt, a 64-character lease id
+      const largest = (count: number) =>
+        encodeMessage({
+          partitionKey: 'CURRENCY#USD',
+          days: Int32Array.from({ length: count }, (_, index) => parseIsoDate('9000-01-01') + index),
+          reason: 'retry',
+          attempt: Number.MAX_SAFE_INTEGER,
+          lease: { first: parseIsoDate('9000-01-01'), id: 'x'.repeat(64) },
+        });
+      const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+      // Act
+      const count = maxDatesPerMessage(limit, 'CURRENCY#USD');
+
+      // Assess
+      expect(count).toBeGreaterThan(0);
+      expect(bytes(largest(count))).toBeLessThanOrEqual(limit);
+      expect(bytes(largest(count + 1))).toBeGreaterThan(limit);
+    },
+  );
 });
 
 describe('decodeMessage with a calendar of bounded span', () => {

@@ -15,9 +15,22 @@ export interface WorkMessage {
   /** Ascending, unique dates of the series' calendar. */
   readonly days: Int32Array;
   readonly reason: MessageReason;
-  /** 0 for the first attempt, k for the k-th retry (see DESIGN.md "Attempt accounting"). */
+  /** 0 for the first attempt, k for the k-th retry (informational: the work ledger counts attempts). */
   readonly attempt: number;
+  /** The work-ledger lease a gap stream travels under (see DESIGN.md "The work ledger"); none on retries. */
+  readonly lease?: LeaseRef;
 }
+
+/** Which lease a message belongs to: the series' lease starting on `first`, with its unique `id`. */
+export interface LeaseRef {
+  readonly first: Day;
+  readonly id: string;
+}
+
+/** A lease id: what `crypto.randomUUID()` makes, or any short token of letters, digits and dashes. */
+const LEASE_ID = /^[A-Za-z0-9-]{1,64}$/;
+/** The longest lease field a body can carry (for sizing messages): an ISO date, `/`, a 64-character id. */
+const LONGEST_LEASE = `0000-00-00/${'x'.repeat(64)}`;
 
 /** What the decoder needs to know about a series: its calendar and how many dates one message may hold. */
 export interface MessageSeries {
@@ -34,7 +47,8 @@ const BYTES_PER_DATE = 13;
 
 /**
  * The SQS body of a message: `{"partition_key","dates_to_download","reason","attempt"}` in that order,
- * dates as ISO strings. It does not validate: {@link decodeMessage} is where bad messages are caught.
+ * dates as ISO strings, then `"lease":"<first>/<id>"` when the stream travels under a lease. It does not
+ * validate: {@link decodeMessage} is where bad messages are caught.
  */
 export function encodeMessage(message: WorkMessage): string {
   return JSON.stringify({
@@ -42,6 +56,9 @@ export function encodeMessage(message: WorkMessage): string {
     dates_to_download: Array.from(message.days, formatIsoDate),
     reason: message.reason,
     attempt: message.attempt,
+    ...(message.lease === undefined
+      ? {}
+      : { lease: `${formatIsoDate(message.lease.first)}/${message.lease.id}` }),
   });
 }
 
@@ -74,11 +91,13 @@ export function decodeMessage(
       `no series ${quote(partitionKey)} in the catalog`,
     );
   }
+  const lease = readLease(fields['lease']);
   return {
     partitionKey,
     reason: readReason(fields['reason']),
     attempt: readAttempt(fields['attempt']),
     days: readDays(fields[DATES], series),
+    ...(lease === undefined ? {} : { lease }),
   };
 }
 
@@ -96,7 +115,7 @@ export function maxDatesPerMessage(maxMessageBytes: number, partitionKey: string
     days: new Int32Array(0),
     reason: MessageReason.Retry,
     attempt: Number.MAX_SAFE_INTEGER,
-  });
+  }).replace(/}$/, `,"lease":${JSON.stringify(LONGEST_LEASE)}}`);
   // The first date has no comma before it, so n dates cost 13n - 1 bytes.
   const room = maxMessageBytes - Buffer.byteLength(envelope, 'utf8') + 1;
   return Math.max(0, Math.floor(room / BYTES_PER_DATE));
@@ -138,6 +157,23 @@ function readAttempt(attempt: unknown): number {
     MessageProblem.BadAttempt,
     'attempt',
     `expected a non-negative integer, got ${describe(attempt)}`,
+  );
+}
+
+function readLease(lease: unknown): LeaseRef | undefined {
+  if (lease === undefined) return undefined;
+  const [date, id, ...rest] = typeof lease === 'string' ? lease.split('/') : [];
+  if (date !== undefined && id !== undefined && rest.length === 0 && LEASE_ID.test(id)) {
+    try {
+      return { first: parseIsoDate(date), id };
+    } catch (error) {
+      if (!(error instanceof InvalidDateError)) throw error;
+    }
+  }
+  throw new InvalidMessageError(
+    MessageProblem.BadLease,
+    'lease',
+    `expected "<YYYY-MM-DD>/<id>", got ${describe(lease)}`,
   );
 }
 

@@ -87,6 +87,7 @@ export const MessageProblem = {
   Empty: 'empty',
   BadReason: 'bad-reason',
   BadAttempt: 'bad-attempt',
+  BadLease: 'bad-lease',
 } as const;
 export type MessageProblem = (typeof MessageProblem)[keyof typeof MessageProblem];
 

@@ -28,11 +28,11 @@ export { parseCatalog, DEFAULT_CATALOG, loadCatalog, catalogIndex } from './cata
 export { expectedDates, findGaps } from './gaps.js';
 export { toStreams } from './streams.js';
 export { encodeMessage, decodeMessage, maxDatesPerMessage } from './codec.js';
-export type { WorkMessage } from './codec.js';
+export type { WorkMessage, LeaseRef } from './codec.js';
 export { chunkForBatchWrite } from './batches.js';
 export { writeWithRetry } from './writeWithRetry.js';
-export { effectiveAttempt, mayAttempt, decideDueItem, retryBackoffMs } from './retryPolicy.js';
-export { ItemStatus, okItem, pendingItem } from './item.js';
+export { decideDueItem, retryBackoffMs } from './retryPolicy.js';
+export { ItemStatus, okItem } from './item.js';
 export type { SeriesItem } from './item.js';
 export { valueProblem } from './dataQuality.js';
 export { mapConcurrently } from './concurrency.js';
@@ -57,6 +57,12 @@ export type { Telemetry, PipelineLogger, LogAttributes } from './telemetry.js';
 export type {
   SeriesStore,
   DueItem,
+  DueLease,
+  DueWork,
+  Lease,
+  LeaseClaim,
+  DateClaim,
+  DateClaimRequest,
   QuarantinedItem,
   GoodValue,
   BatchWriteOutcome,

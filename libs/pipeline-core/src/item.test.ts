@@ -7,8 +7,9 @@ describe('status machine', () => {
   const { Ok: OK, Pending: PENDING, Retry: RETRY, Quarantined: QUARANTINED } = ItemStatus;
 
   it.each([
-    [undefined, PENDING],
     [undefined, OK],
+    [undefined, RETRY],
+    [undefined, QUARANTINED],
     [PENDING, OK],
     [PENDING, RETRY],
     [PENDING, QUARANTINED],
@@ -33,8 +34,7 @@ describe('status machine', () => {
     [OK, QUARANTINED],
     [RETRY, PENDING],
     [QUARANTINED, PENDING],
-    [undefined, RETRY],
-    [undefined, QUARANTINED],
+    [undefined, PENDING],
   ])('forbids %s -> %s', (from, to) => {
     // Act
     const allowed = canTransition(from, to);

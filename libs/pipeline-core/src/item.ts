@@ -1,7 +1,10 @@
 import type { Day } from './dates.js';
 import { IllegalTransitionError } from './errors.js';
 
-/** Where a date stands: a good value, waiting for its first attempt, waiting for a retry, or given up on. */
+/**
+ * Where a date stands: a good value, waiting for a retry, or given up on. `PENDING` is only found on tables
+ * written before the work ledger (a placeholder for a first attempt) and behaves as `RETRY`.
+ */
 export const ItemStatus = {
   Ok: 'OK',
   Pending: 'PENDING',
@@ -31,7 +34,8 @@ export interface SeriesItem {
 // The state machine of DESIGN.md. A good value is always welcome (any status may become OK), and nothing
 // ever leaves OK: a missing value must not replace a good one. QUARANTINED only leaves by release (RETRY).
 const ALLOWED: Readonly<Record<ItemStatus | 'NONE', readonly ItemStatus[]>> = {
-  NONE: [ItemStatus.Pending, ItemStatus.Ok],
+  // A date without an item gets its value, a failed or claimed attempt, or quarantine when its budget is spent.
+  NONE: [ItemStatus.Ok, ItemStatus.Retry, ItemStatus.Quarantined],
   [ItemStatus.Pending]: [ItemStatus.Pending, ItemStatus.Ok, ItemStatus.Retry, ItemStatus.Quarantined],
   [ItemStatus.Retry]: [ItemStatus.Retry, ItemStatus.Ok, ItemStatus.Quarantined],
   [ItemStatus.Quarantined]: [ItemStatus.Quarantined, ItemStatus.Retry, ItemStatus.Ok],
@@ -59,14 +63,4 @@ export function okItem(fields: {
 }): SeriesItem {
   const { retryCount = 0, ...rest } = fields;
   return { ...rest, status: ItemStatus.Ok, retryCount };
-}
-
-/** A placeholder for a gap, as data_clustering writes it: the date now counts as present. */
-export function pendingItem(fields: {
-  infoType: string;
-  day: Day;
-  updatedAt: string;
-  retryDue: string;
-}): SeriesItem {
-  return { ...fields, value: null, status: ItemStatus.Pending, retryCount: 0 };
 }

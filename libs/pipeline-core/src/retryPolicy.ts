@@ -1,7 +1,7 @@
 /**
- * The retry budget of DESIGN.md "Attempt accounting", as pure functions: the scraper, retry_recheck and
- * the tests all take the same decisions from here, so the bound of `1 + maxRetries` attempts per date
- * holds by construction rather than by agreement between handlers.
+ * The retry budget's pure decisions: how long a failed date waits, and whether retry_recheck re-enqueues or
+ * quarantines a due one. The bound of `1 + maxRetries` attempts per date itself is kept by the work ledger
+ * (DESIGN.md "The work ledger"): every request is counted, conditionally, before it is made.
  */
 
 /** Retries after the first attempt before a date is quarantined, when `MAX_RETRIES` is not set. */
@@ -18,31 +18,6 @@ function checkCount(name: string, value: number, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
   }
-}
-
-/**
- * The attempt a delivery really is: the message's `attempt` plus the redeliveries before it
- * (`ApproximateReceiveCount - 1`). A message redelivered after a crash has spent an attempt, even if the
- * crash happened before its result was recorded.
- */
-export function effectiveAttempt(messageAttempt: number, receiveCount: number): number {
-  checkCount('attempt', messageAttempt, 0);
-  checkCount('ApproximateReceiveCount', receiveCount, 1);
-  return messageAttempt + receiveCount - 1;
-}
-
-/** Whether the scraper may call the source on this effective attempt; if not, it quarantines instead. */
-export function mayAttempt(effective: number, maxRetries: number): boolean {
-  return effective <= maxRetries;
-}
-
-/**
- * The `retry_count` to record after a failed attempt: the retries the attempt had spent, and never less
- * than what is recorded already. Recording the effective attempt (not the message's) is what makes
- * redeliveries count against the budget of the retries that follow.
- */
-export function retryCountAfterFailure(recorded: number, effective: number): number {
-  return Math.max(recorded, effective);
 }
 
 /** A due PENDING/RETRY date is re-enqueued while it has retries left, quarantined once it has spent them. */

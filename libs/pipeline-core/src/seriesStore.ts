@@ -1,12 +1,77 @@
 import type { Day } from './dates.js';
 
-/** A date of a series whose item needs attention (from the sparse `retry-due` index). */
+/** A date of a series whose item waits on the retry path (from the sparse `retry-due` index). */
 export interface DueItem {
   readonly infoType: string;
   readonly day: Day;
+  /** `PENDING` only on tables written before the work ledger (see DESIGN.md "Migration"). */
   readonly status: 'PENDING' | 'RETRY';
+  /** Retries spent: the attempts made, less the first. */
   readonly retryCount: number;
   readonly lastError?: string;
+}
+
+/** A lease that has come due on the `retry-due` index: its message was lost, or its delivery died. */
+export interface DueLease {
+  readonly infoType: string;
+  readonly first: Day;
+}
+
+/** What the retry-due index holds that is due now. */
+export interface DueWork {
+  readonly dates: DueItem[];
+  readonly leases: DueLease[];
+}
+
+/**
+ * A record of work in flight: one stream of a series' dates that has no item yet, enqueued in one message.
+ * Its dates count as present for gap detection while it lives, and it sits on the `retry-due` index so a
+ * lost message is found again. The first source request for the stream is counted on the lease (`asks`),
+ * so the success path writes one bookkeeping item per stream, never one per date.
+ */
+export interface Lease {
+  readonly infoType: string;
+  /** Unique per lease, so a message of an old lease that started on the same date cannot claim this one. */
+  readonly id: string;
+  /** The stream's first and last dates; the lease covers the calendar dates between them. */
+  readonly first: Day;
+  readonly last: Day;
+  /** Source requests begun under the lease: 0 until a delivery claims the first one, then 1. */
+  readonly asks: number;
+  /** ISO time after which retry_recheck takes the lease up again. */
+  readonly retryDue: string;
+}
+
+/** How a delivery's claim of a lease's first source request turned out. */
+export type LeaseClaim =
+  /** This delivery makes the stream's first request (also when its own earlier claim's answer was lost). */
+  | { readonly kind: 'claimed' }
+  /** Another delivery made the first request; this one must claim each date (`asks` already spent). */
+  | { readonly kind: 'taken'; readonly asks: number }
+  /** The lease is closed: every date of the stream has its item. A late duplicate: nothing to do. */
+  | { readonly kind: 'gone' };
+
+/** How a delivery's claim of one more attempt on one date turned out. */
+export type DateClaim =
+  /** This delivery may ask the source for the date; `attempts` counts this ask. */
+  | { readonly kind: 'claimed'; readonly attempts: number }
+  /** The date needs nothing: it is OK, or QUARANTINED (only a release asks again). */
+  | { readonly kind: 'done' }
+  /** Every attempt of the date's budget was made; it belongs in quarantine. */
+  | { readonly kind: 'spent'; readonly attempts: number; readonly lastError?: string }
+  /** Another delivery claimed the date at the same moment; this one leaves it alone. */
+  | { readonly kind: 'busy' };
+
+/** What a delivery asks of `claimDates`. */
+export interface DateClaimRequest {
+  /** Unique per delivery: a claim whose answer was lost is recognised as this delivery's own. */
+  readonly token: string;
+  /** 1 + MAX_RETRIES: no date is claimed beyond it. */
+  readonly maxAttempts: number;
+  /** Attempts already made on dates that have no item yet (1 when the stream's lease made its first ask). */
+  readonly attemptsWithoutItem: number;
+  /** ISO time after which retry_recheck may take a claimed date up again if this delivery dies. */
+  readonly retryDue: string;
 }
 
 /** A quarantined date, as listed for inspection. */
@@ -37,47 +102,71 @@ export interface BatchWriteOutcome {
 export interface FailureRecord {
   readonly day: Day;
   readonly error: string;
-  /** Retries spent when the attempt was made (the effective attempt number). */
-  readonly retryCount: number;
+  /** Attempts made on the date, the failed one included. */
+  readonly attempts: number;
   /** ISO timestamp from which retry_recheck may re-enqueue it. */
   readonly retryDue: string;
+  /**
+   * The delivery that made the attempt (its claim token). A date another delivery claimed since, or that was
+   * released since, is left alone: a late report cannot spend an attempt it did not make.
+   */
+  readonly token: string;
 }
 
 /**
  * The port the domain owns for the single table. Every method is about one series or one index; none scans.
- * The DynamoDB adapter is `createDynamoSeriesStore`; tests may use an in-memory one.
+ * The DynamoDB adapter is `createDynamoSeriesStore`; tests use the in-memory one of `@gapless/pipeline-core/testing`.
  */
 export interface SeriesStore {
   /** The date through which every expected date already had an item at the last run, if recorded. */
   readWatermark(infoType: string): Promise<Day | undefined>;
   writeWatermark(infoType: string, through: Day): Promise<void>;
-  /** Dates that have an item (any status) from `from` on, ascending. One paginated Query, keys only. */
-  presentDays(infoType: string, from?: Day): Promise<Int32Array>;
-  /** Writes `PENDING` placeholders so the dates count as present; returns what it could not write. */
-  writePlaceholders(infoType: string, days: readonly Day[], retryDue: string): Promise<BatchWriteOutcome>;
+  /** Dates that have an item (any status) in `[from, to]`, ascending. One paginated Query, keys only. */
+  presentDays(infoType: string, from?: Day, to?: Day): Promise<Int32Array>;
   /** Writes good values as `OK` (BatchWriteItem in 25s, unprocessed items retried with back-off). */
   writeValues(infoType: string, source: string, values: readonly GoodValue[]): Promise<BatchWriteOutcome>;
-  /** Records a failed attempt as `RETRY` on a missing, PENDING or RETRY item; OK and QUARANTINED ones are left alone. */
+
+  /** The live leases of a series. */
+  listLeases(infoType: string): Promise<Lease[]>;
+  /** One lease, or undefined when it is closed. */
+  getLease(infoType: string, first: Day): Promise<Lease | undefined>;
+  /** Records a new lease (no asks yet); false when a lease starting on `first` already exists. */
+  openLease(lease: Omit<Lease, 'asks'>): Promise<boolean>;
+  /** Claims the lease's first source request for one delivery (`token`), pushing its due time. */
+  claimLease(infoType: string, first: Day, id: string, token: string, retryDue: string): Promise<LeaseClaim>;
+  /** Pushes a due lease's `retry_due` (only if it is still due at `nowIso`): one recheck run wins it. */
+  deferLease(infoType: string, first: Day, id: string, nowIso: string, retryDue: string): Promise<boolean>;
+  /** Removes the lease (once every date of it has its item); a lease already gone is fine. */
+  closeLease(infoType: string, first: Day, id: string): Promise<void>;
+
+  /**
+   * Claims one more attempt on each date before the source is asked for it again. Counting the attempt on
+   * the date itself, conditionally, is what bounds the asks per date whatever the deliveries' schedule.
+   */
+  claimDates(infoType: string, days: readonly Day[], request: DateClaimRequest): Promise<Map<Day, DateClaim>>;
+  /**
+   * Records a failed attempt as `RETRY` on a missing item, or on a PENDING or RETRY item that this delivery
+   * claimed (or no delivery did) and whose attempts are not ahead of this one; anything else is left alone.
+   */
   recordFailure(infoType: string, failure: FailureRecord): Promise<'recorded' | 'left-alone'>;
+  /** Due items and leases on the retry path (the sparse `retry-due` index, every shard) at `nowIso`. */
+  dueItems(nowIso: string): Promise<DueWork>;
   /**
-   * Claims one attempt at a stream, so a duplicate delivery does not download it again.
-   * Returns false when that attempt was claimed already.
+   * Pushes a due date's `retry_due` before retry_recheck re-enqueues it, only if the item still has
+   * `retry_count = from` and is still due: of two overlapping runs, one sends it.
    */
-  claimAttempt(infoType: string, first: Day, last: Day, attempt: number): Promise<boolean>;
-  /** Items on the retry path (the sparse `retry-due` index, every shard) whose `retry_due <= now`. */
-  dueItems(nowIso: string): Promise<DueItem[]>;
+  deferRetry(infoType: string, day: Day, from: number, nowIso: string, retryDue: string): Promise<boolean>;
   /**
-   * Spends one retry before a date is re-enqueued: sets `retry_count` to `from + 1` and pushes `retry_due`,
-   * only if the item still has `retry_count = from` and is PENDING or RETRY. False when someone else did.
+   * Moves a date whose every attempt was made (`maxAttempts` = 1 + MAX_RETRIES; a date with no item, as its
+   * caller found it spent) to QUARANTINED with its last error. False otherwise: a date that still has budget
+   * (a release just gave it back, even if the index read was stale) and an OK item are never quarantined.
    */
-  spendRetry(infoType: string, day: Day, from: number, retryDue: string): Promise<boolean>;
-  /**
-   * Moves a PENDING/RETRY item to QUARANTINED with its last error and the retries it spent.
-   * False when it was not in those states (an OK item is never quarantined).
-   */
-  quarantine(infoType: string, day: Day, lastError: string, retryCount: number): Promise<boolean>;
+  quarantine(infoType: string, day: Day, lastError: string, maxAttempts: number): Promise<boolean>;
   /** Quarantined dates, optionally of one series, from every shard of the `quarantined` index. */
   listQuarantined(infoType?: string): Promise<QuarantinedItem[]>;
-  /** Puts a QUARANTINED item back into the retry path with a fresh budget. False when it was not quarantined. */
+  /**
+   * Puts a QUARANTINED item back into the retry path with its full budget, due at `retryDue`, under a fresh
+   * claim token so that no delivery from before the release can record on it.
+   */
   release(infoType: string, day: Day, retryDue: string): Promise<boolean>;
 }

@@ -18,21 +18,29 @@ export interface FunctionPermissions {
 }
 
 export const functionPermissions: Record<FunctionName, FunctionPermissions> = {
-  // Reads partitions and watermarks, writes PENDING placeholders and watermarks, enqueues the gaps.
+  // Reads partitions, leases and watermarks; opens one lease per stream (conditional put), writes watermarks.
   data_clustering: {
-    table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+    table: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'],
     tableIndexes: [],
     workQueue: ['sqs:SendMessage'],
   },
-  // Writes OK values, records failures with conditional updates, claims attempts with a conditional put.
+  // Claims a lease or dates (conditional updates, re-read when refused), writes OK values, records failures,
+  // closes the lease.
   scraper: {
-    table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+    table: [
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ],
     tableIndexes: [],
     workQueue: [],
   },
-  // Reads the sparse indexes, spends retries or quarantines with conditional updates, re-enqueues.
+  // Reads the sparse indexes, defers or quarantines dates with conditional updates, takes up due leases
+  // (reads them and their dates, resends or records, deletes), re-enqueues.
   retry_recheck: {
-    table: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+    table: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     tableIndexes: ['dynamodb:Query'],
     workQueue: ['sqs:SendMessage'],
   },

@@ -20,7 +20,8 @@ export interface PipelineFunctionsProps {
 }
 
 // The scheduled functions run one at a time (reserved concurrency 1): two overlapping clustering runs could
-// write a PENDING placeholder over a value the other run's message just filled (docs/DESIGN.md, "Races").
+// open two leases over the same dates when their streams start on different dates, and each lease's first
+// request would count once for dates asked twice (docs/DESIGN.md, "Races"). Recheck runs may overlap safely.
 const settings: Record<
   FunctionName,
   { timeoutSeconds: number; memoryMb: number; description: string; reservedConcurrency?: number }

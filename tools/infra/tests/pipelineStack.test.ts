@@ -69,17 +69,23 @@ describe('least privilege', () => {
     // Assess
     expect(functionPermissions).toEqual({
       data_clustering: {
-        table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+        table: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'],
         tableIndexes: [],
         workQueue: ['sqs:SendMessage'],
       },
       scraper: {
-        table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+        table: [
+          'dynamodb:Query',
+          'dynamodb:GetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+        ],
         tableIndexes: [],
         workQueue: [],
       },
       retry_recheck: {
-        table: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+        table: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         tableIndexes: ['dynamodb:Query'],
         workQueue: ['sqs:SendMessage'],
       },

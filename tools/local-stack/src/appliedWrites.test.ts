@@ -32,7 +32,10 @@ describe('appliedWrites', () => {
 
     // Act
     const writes = appliedWrites('UpdateItem', update, {});
-    const bookkeeping = appliedWrites('PutItem', { Item: key('CLAIM#CURRENCY#USD', 'x') }, {});
+    const bookkeeping = [
+      ...appliedWrites('PutItem', { Item: key('CLAIM#CURRENCY#USD', 'x') }, {}),
+      ...appliedWrites('PutItem', { Item: key('LEASE#CURRENCY#USD', '2024-01-02') }, {}),
+    ];
 
     // Assess
     expect(writes).toEqual([

@@ -7,7 +7,7 @@ type WriteRequest = { PutRequest?: { Item?: Record<string, AttributeValue> } };
 /**
  * The writes to series items that a successful DynamoDB call applied: the processed puts of a
  * BatchWriteItem (those not handed back as `UnprocessedItems`), a PutItem, or an UpdateItem whose `SET`
- * clause assigns the status or the value. Bookkeeping partitions (`META#`, `CLAIM#`) are left out.
+ * clause assigns the status or the value. Bookkeeping partitions (`META#`, `LEASE#`, the old `CLAIM#`) are left out.
  */
 export function appliedWrites(operation: string, input: Json, output: Json | undefined): ItemWriteRecord[] {
   if (operation === 'BatchWriteItem') return batchPuts(input, output);
@@ -94,5 +94,5 @@ function valueOf(attribute: AttributeValue | undefined): number | null | undefin
 }
 
 function isSeries(infoType: string): boolean {
-  return !infoType.startsWith('META#') && !infoType.startsWith('CLAIM#');
+  return !infoType.startsWith('META#') && !infoType.startsWith('CLAIM#') && !infoType.startsWith('LEASE#');
 }

@@ -16,7 +16,11 @@ export interface ChaosProxyOptions {
   readonly seed?: number;
 }
 
-/** One source request, seen as the scraper's claim of an attempt (it claims right before it downloads). */
+/**
+ * One source request, seen as the scraper's claim in the work ledger (it claims right before it downloads):
+ * a lease's first request (the stream from the lease's first to its last date), or one delivery's claims of
+ * attempts on single dates (from its first to its last claimed date).
+ */
 export interface SourceRequestRecord {
   readonly infoType: string;
   readonly from: string;
@@ -54,6 +58,12 @@ export interface ChaosProxy {
   writeLog(): readonly ItemWriteRecord[];
   traffic(): ReadonlyMap<string, Readonly<SeriesTraffic>>;
   sourceRequests(): readonly SourceRequestRecord[];
+  /**
+   * Item writes DynamoDB was asked for, as it bills them: each PutItem, UpdateItem and DeleteItem (conditional
+   * ones that failed included) and each item of a BatchWriteItem (items sent again after `UnprocessedItems`
+   * counted again), bookkeeping included.
+   */
+  itemWriteRequests(): number;
   /** BatchWriteItem calls that were cut short, and the items handed back as unprocessed. */
   injected(): { readonly batchWrites: number; readonly items: number };
   stop(): Promise<void>;
@@ -73,8 +83,9 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
   const random = seededRandom(options.seed ?? 1, 1);
   const rate = options.unprocessedRate ?? 0;
   const traffic = new Map<string, SeriesTraffic>();
-  const claims: SourceRequestRecord[] = [];
+  const claims = newClaimLog();
   const writes: ItemWriteRecord[] = [];
+  let itemWriteRequests = 0;
   const injected = { batchWrites: 0, items: 0 };
 
   const forward = (req: IncomingMessage, body: Buffer) =>
@@ -101,6 +112,7 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
     const plan = cut ? splitBatch(input, random) : undefined;
     const sent = plan ? Buffer.from(JSON.stringify(plan.forwarded)) : body;
     const answer = plan && plan.count === 0 ? emptyBatchAnswer() : await forward(req, sent);
+    if (input) itemWriteRequests += writeRequestsOf(operation, input);
     if (answer.status === 200 && input) {
       const forwarded = plan ? plan.forwarded : input;
       const output = parseJson(answer.body);
@@ -136,7 +148,8 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
   return {
     endpoint: `http://${loopbackHost}:${port}`,
     traffic: () => traffic,
-    sourceRequests: () => [...claims],
+    sourceRequests: () => [...claims.records],
+    itemWriteRequests: () => itemWriteRequests,
     writeLog: () => [...writes],
     injected: () => ({ ...injected }),
     stop: () =>
@@ -207,13 +220,34 @@ function withUnprocessed(answer: Json, withheld: Record<string, WriteRequest[]>)
   return { ...answer, UnprocessedItems: unprocessed };
 }
 
+/** What the proxy learns of the work ledger: each lease's last date, and each delivery's claims. */
+interface ClaimLog {
+  readonly records: SourceRequestRecord[];
+  readonly leaseEnds: Map<string, string>;
+  readonly byToken: Map<string, { from: string; to: string; attempt: number; infoType: string; at: string }>;
+}
+
+function newClaimLog(): ClaimLog {
+  return { records: [], leaseEnds: new Map(), byToken: new Map() };
+}
+
+/** Writes of one request as DynamoDB bills them: one per single-item write, one per batch item. */
+function writeRequestsOf(operation: string, input: Json): number {
+  if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem') return 1;
+  if (operation !== 'BatchWriteItem') return 0;
+  const requestItems = (input.RequestItems ?? {}) as Record<string, unknown[]>;
+  return Object.values(requestItems).reduce((sum, requests) => sum + requests.length, 0);
+}
+
+const LEASE = 'LEASE#';
+
 /** Records what a successful request did to series partitions and which attempts it claimed. */
 function observe(
   operation: string,
   input: Json,
   answer: Json | undefined,
   traffic: Map<string, SeriesTraffic>,
-  claims: SourceRequestRecord[],
+  claims: ClaimLog,
 ): void {
   const of = (infoType: string): SeriesTraffic => {
     let entry = traffic.get(infoType);
@@ -234,20 +268,44 @@ function observe(
   }
   const record = (operation === 'PutItem' ? input.Item : input.Key) as Json | undefined;
   const infoType = stringAttribute(record, 'info_type');
-  if (infoType === undefined) return;
-  if (operation === 'PutItem' && infoType.startsWith('CLAIM#')) {
-    const claim = parseClaim(infoType.slice('CLAIM#'.length), stringAttribute(record, 'date'));
-    if (claim) {
-      claims.push(claim);
-      of(claim.infoType).sourceRequests += 1;
+  const date = stringAttribute(record, 'date');
+  if (infoType === undefined || date === undefined) return;
+  const values = (input.ExpressionAttributeValues ?? {}) as Json;
+  const token = stringAttribute(values, ':token');
+  if (infoType.startsWith(LEASE)) {
+    const series = infoType.slice(LEASE.length);
+    const last = stringAttribute(input.Item as Json | undefined, 'last');
+    if (operation === 'PutItem' && last !== undefined) claims.leaseEnds.set(`${series}|${date}`, last);
+    if (operation === 'UpdateItem' && token !== undefined) {
+      const to = claims.leaseEnds.get(`${series}|${date}`) ?? date;
+      claims.records.push({ infoType: series, from: date, to, attempt: 0, at: new Date().toISOString() });
+      of(series).sourceRequests += 1;
     }
-  } else if ((operation === 'PutItem' || operation === 'UpdateItem') && isSeries(infoType)) {
-    of(infoType).itemWrites += 1;
+    return;
+  }
+  if (!isSeries(infoType)) return;
+  if (operation === 'PutItem' || operation === 'UpdateItem') of(infoType).itemWrites += 1;
+  // A claim of one more attempt on one date sets the claim token without an error; a failure record carries
+  // the delivery's token too, but with the error it reports: that is no request.
+  const expression = typeof input.UpdateExpression === 'string' ? input.UpdateExpression : '';
+  const isClaim = expression.includes('#claimToken') && !expression.includes('#lastError');
+  if (operation !== 'UpdateItem' || token === undefined || !isClaim) return;
+  // One delivery's claims make its requests, counted as one, first to last claimed date.
+  const attempts = Number((values[':attempts'] as { N?: string } | undefined)?.N ?? '1');
+  const seen = claims.byToken.get(token);
+  if (seen === undefined) {
+    const request = { infoType, from: date, to: date, attempt: attempts - 1, at: new Date().toISOString() };
+    claims.byToken.set(token, request);
+    claims.records.push(request);
+    of(infoType).sourceRequests += 1;
+  } else {
+    if (date < seen.from) seen.from = date;
+    if (date > seen.to) seen.to = date;
   }
 }
 
 function isSeries(infoType: string): boolean {
-  return !infoType.startsWith('META#') && !infoType.startsWith('CLAIM#');
+  return !infoType.startsWith('META#') && !infoType.startsWith('CLAIM#') && !infoType.startsWith(LEASE);
 }
 
 function stringAttribute(item: Json | undefined, name: string): string | undefined {
@@ -271,17 +329,4 @@ function countBySeries(requestItems: unknown): Map<string, { items: number; ok: 
     }
   }
   return counts;
-}
-
-/** A claim's sort key is `<from>/<to>#<attempt>` (see the store's claimAttempt). */
-function parseClaim(infoType: string, sortKey: string | undefined): SourceRequestRecord | undefined {
-  const match = /^(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2})#(\d+)$/.exec(sortKey ?? '');
-  if (!match) return undefined;
-  return {
-    infoType,
-    from: match[1] as string,
-    to: match[2] as string,
-    attempt: Number(match[3]),
-    at: new Date().toISOString(),
-  };
 }

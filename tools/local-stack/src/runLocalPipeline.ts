@@ -80,7 +80,11 @@ export type LocalStackHandle = Pick<
   | 'region'
   | 'readAllItems'
   | 'deadLetterBodies'
-> & { sourceRequests(): readonly SourceRequestRecord[] };
+> & {
+  sourceRequests(): readonly SourceRequestRecord[];
+  /** Item writes asked of DynamoDB so far, as billed (see ChaosProxy.itemWriteRequests). */
+  itemWriteRequests(): number;
+};
 
 /** The run summary plus what end-to-end tests inspect. */
 export type LocalPipelineResult = RunSummary & {
@@ -119,7 +123,11 @@ export async function runLocalPipeline(options: LocalPipelineOptions = {}): Prom
   const seed = options.seed ?? 42;
   const catalog = selectCatalog(options);
   const stack = await startLocalStack(stackOptions(options, catalog, seed));
-  const handle: LocalStackHandle = { ...stack, sourceRequests: () => stack.proxy.sourceRequests() };
+  const handle: LocalStackHandle = {
+    ...stack,
+    sourceRequests: () => stack.proxy.sourceRequests(),
+    itemWriteRequests: () => stack.proxy.itemWriteRequests(),
+  };
   try {
     await options.beforeCycles?.(handle);
     const outcome = await runCycles(stack, catalog, {

@@ -18,8 +18,9 @@ export interface SeriesState {
 }
 
 /**
- * Where every series of `catalog` stands: one Query per series, compared with its expected dates up to
- * `today`. Items outside the expected dates (an earlier start, another calendar) are not counted.
+ * Where every series of `catalog` stands: one Query of the series and one of its leases, compared with its
+ * expected dates up to `today`. A date with no item under a live lease is in flight, counted as pending.
+ * Items outside the expected dates (an earlier start, another calendar) are not counted.
  */
 export async function summarizeSeries(
   client: DynamoDBClient,
@@ -32,8 +33,9 @@ export async function summarizeSeries(
   const quarantine: QuarantineEntry[] = [];
   for (const series of catalog) {
     const items = await readPartition(client, tableName, series.infoType);
+    const leases = await readPartition(client, tableName, `LEASE#${series.infoType}`);
     const expected = expectedDates(series, today);
-    summaries.push(seriesSummary(series, expected, items, traffic.get(series.infoType)));
+    summaries.push(seriesSummary(series, expected, items, traffic.get(series.infoType), leases));
     const expectedSet = new Set(Array.from(expected, formatIsoDate));
     for (const item of items) {
       const date = item.date?.S ?? '';
@@ -55,8 +57,11 @@ export function seriesSummary(
   expected: Int32Array,
   items: readonly RawItem[],
   traffic: Readonly<SeriesTraffic> | undefined,
+  leases: readonly RawItem[] = [],
 ): SeriesSummary {
   const statusByDate = new Map(items.map((item) => [item.date?.S ?? '', item.status?.S ?? '']));
+  const inFlight = (date: string): boolean =>
+    leases.some((lease) => (lease.date?.S ?? '') <= date && date <= (lease.last?.S ?? ''));
   const total = zeroDateCounts();
   const months = new Map<string, DateCounts>();
   for (const day of expected) {
@@ -64,7 +69,8 @@ export function seriesSummary(
     const month = date.slice(0, 7);
     let counts = months.get(month);
     if (!counts) months.set(month, (counts = zeroDateCounts()));
-    const key = countKey(statusByDate.get(date));
+    const status = statusByDate.get(date);
+    const key = status === undefined && inFlight(date) ? 'pending' : countKey(status);
     for (const target of [total, counts]) {
       target.expected += 1;
       target[key] += 1;

@@ -3,6 +3,7 @@ import {
   CreateTableCommand,
   DynamoDBClient,
   PutItemCommand,
+  UpdateItemCommand,
   ScanCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
@@ -73,16 +74,51 @@ describe('the DynamoDB chaos proxy', () => {
     expect(proxy.injected()).toEqual({ batchWrites: 1, items: unprocessed.length });
   });
 
-  it('passes everything through at rate 0 and counts writes and claims per series', async () => {
+  it('passes everything through at rate 0 and counts writes, write requests and ledger claims', async () => {
     // Prepare
     const { client, proxy } = await proxiedTable(0);
+    const lease = { info_type: { S: 'LEASE#CURRENCY#USD' }, date: { S: '2024-01-01' } };
+    const claimOfDate = (date: string, attempts: number) =>
+      new UpdateItemCommand({
+        TableName: 'chaos',
+        Key: { info_type: { S: 'CURRENCY#USD' }, date: { S: date } },
+        UpdateExpression: 'SET #attempts = :attempts, #claimToken = :token',
+        ExpressionAttributeNames: { '#attempts': 'attempts', '#claimToken': 'claim_token' },
+        ExpressionAttributeValues: { ':attempts': { N: String(attempts) }, ':token': { S: 'delivery-2' } },
+      });
 
     // Act
     const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { chaos: puts(5) } }));
     await client.send(
-      new PutItemCommand({
+      new PutItemCommand({ TableName: 'chaos', Item: { ...lease, last: { S: '2024-01-05' } } }),
+    );
+    await client.send(
+      new UpdateItemCommand({
         TableName: 'chaos',
-        Item: { info_type: { S: 'CLAIM#CURRENCY#USD' }, date: { S: '2024-01-01/2024-01-05#0' } },
+        Key: lease,
+        UpdateExpression: 'SET #asks = :one, #askToken = :token',
+        ExpressionAttributeNames: { '#asks': 'asks', '#askToken': 'ask_token' },
+        ExpressionAttributeValues: { ':one': { N: '1' }, ':token': { S: 'delivery-1' } },
+      }),
+    );
+    await client.send(claimOfDate('2024-01-03', 2));
+    await client.send(claimOfDate('2024-01-04', 2));
+    // A failure record carries the delivery's token too, with the error it reports: it is no request.
+    await client.send(
+      new UpdateItemCommand({
+        TableName: 'chaos',
+        Key: { info_type: { S: 'CURRENCY#USD' }, date: { S: '2024-01-05' } },
+        UpdateExpression: 'SET #lastError = :error, #claimToken = :token, #attempts = :attempts',
+        ExpressionAttributeNames: {
+          '#lastError': 'last_error',
+          '#claimToken': 'claim_token',
+          '#attempts': 'attempts',
+        },
+        ExpressionAttributeValues: {
+          ':error': { S: 'HTTP 503' },
+          ':token': { S: 'delivery-1' },
+          ':attempts': { N: '1' },
+        },
       }),
     );
 
@@ -90,12 +126,14 @@ describe('the DynamoDB chaos proxy', () => {
     expect(answer.UnprocessedItems ?? {}).toEqual({});
     expect(proxy.traffic().get('CURRENCY#USD')).toEqual({
       batchWriteCalls: 1,
-      itemWrites: 5,
+      itemWrites: 8,
       okWrites: 0,
-      sourceRequests: 1,
+      sourceRequests: 2,
     });
     expect(proxy.sourceRequests()).toMatchObject([
       { infoType: 'CURRENCY#USD', from: '2024-01-01', to: '2024-01-05', attempt: 0 },
+      { infoType: 'CURRENCY#USD', from: '2024-01-03', to: '2024-01-04', attempt: 1 },
     ]);
+    expect(proxy.itemWriteRequests()).toBe(5 + 1 + 1 + 2 + 1);
   });
 });

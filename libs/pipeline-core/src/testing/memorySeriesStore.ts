@@ -1,8 +1,14 @@
 import type { Day } from '../dates.js';
 import type {
   BatchWriteOutcome,
+  DateClaim,
+  DateClaimRequest,
   DueItem,
+  DueLease,
+  DueWork,
   FailureRecord,
+  Lease,
+  LeaseClaim,
   QuarantinedItem,
   SeriesStore,
 } from '../seriesStore.js';
@@ -11,9 +17,16 @@ export interface MemoryItem {
   status: 'OK' | 'PENDING' | 'RETRY' | 'QUARANTINED';
   value: number | null;
   retryCount: number;
+  /** Attempts made in this release cycle; absent on items written before the work ledger. */
+  attempts?: number;
+  claimToken?: string;
   lastError?: string;
   retryDue?: string;
   source?: string;
+}
+
+interface MemoryLease extends Lease {
+  readonly askToken?: string;
 }
 
 /** Every write the store accepted, in order: what tests assert on ("no OK value was ever overwritten"). */
@@ -26,17 +39,21 @@ export interface WriteEvent {
 
 /**
  * An in-memory SeriesStore with the same conditional semantics as the DynamoDB adapter, for unit tests of
- * the services. It keeps a log of writes so tests can check invariants over a whole run.
+ * the services. It keeps a log of writes so tests can check invariants over a whole run, and counts every
+ * item write (values, failures, claims, leases) as DynamoDB would bill them.
  */
 export class MemorySeriesStore implements SeriesStore {
   readonly items = new Map<string, Map<Day, MemoryItem>>();
+  readonly leases = new Map<string, Map<Day, MemoryLease>>();
   readonly watermarks = new Map<string, Day>();
-  readonly claims = new Set<string>();
   readonly log: WriteEvent[] = [];
-  readonly calls = { presentDays: 0, batchWrites: 0, updates: 0 };
+  readonly calls = { presentDays: 0, batchWrites: 0, updates: 0, itemWrites: 0 };
   /** Set to make the next batch writes leave these days unwritten. */
   unwritable = new Set<Day>();
-  /** Makes an operation throw, as DynamoDB failing after the SDK's retries would (null: it succeeds). */
+  /**
+   * Makes an operation throw before it takes effect, as DynamoDB failing after the SDK's retries would (null:
+   * it succeeds). Every method asks it, once per call (`infoType` is '' for the calls of no one series).
+   */
   fault: (operation: keyof SeriesStore, infoType: string) => Error | null = () => null;
 
   series(infoType: string): Map<Day, MemoryItem> {
@@ -45,59 +62,132 @@ export class MemorySeriesStore implements SeriesStore {
     return series;
   }
 
+  private leasesOf(infoType: string): Map<Day, MemoryLease> {
+    let leases = this.leases.get(infoType);
+    if (!leases) this.leases.set(infoType, (leases = new Map()));
+    return leases;
+  }
+
   private put(infoType: string, day: Day, after: MemoryItem): void {
     const series = this.series(infoType);
     this.log.push({ infoType, day, before: series.get(day), after });
+    this.calls.itemWrites += 1;
     series.set(day, after);
   }
 
   async readWatermark(infoType: string) {
+    this.check('readWatermark', infoType);
     return this.watermarks.get(infoType);
   }
   async writeWatermark(infoType: string, through: Day) {
+    this.check('writeWatermark', infoType);
     this.watermarks.set(infoType, through);
   }
   private check(operation: keyof SeriesStore, infoType: string): void {
     const error = this.fault(operation, infoType);
     if (error !== null) throw error;
   }
-  async presentDays(infoType: string, from = -Infinity) {
+  async presentDays(infoType: string, from = -Infinity, to = Infinity) {
     this.check('presentDays', infoType);
     this.calls.presentDays += 1;
-    const days = [...this.series(infoType).keys()].filter((day) => day >= from).sort((a, b) => a - b);
-    return Int32Array.from(days);
-  }
-  private batch(
-    infoType: string,
-    days: readonly Day[],
-    make: (day: Day, index: number) => MemoryItem,
-  ): BatchWriteOutcome {
-    const unwritten: Day[] = [];
-    days.forEach((day, index) => {
-      if (this.unwritable.has(day)) unwritten.push(day);
-      else this.put(infoType, day, make(day, index));
-    });
-    const calls = Math.ceil(days.length / 25);
-    this.calls.batchWrites += calls;
-    return { unwritten, calls, unprocessedRetries: 0 };
-  }
-  async writePlaceholders(infoType: string, days: readonly Day[], retryDue: string) {
-    this.check('writePlaceholders', infoType);
-    return this.batch(infoType, days, () => ({ status: 'PENDING', value: null, retryCount: 0, retryDue }));
+    const days = [...this.series(infoType).keys()].filter((day) => day >= from && day <= to);
+    return Int32Array.from(days.sort((a, b) => a - b));
   }
   async writeValues(infoType: string, source: string, values: readonly { day: Day; value: number }[]) {
     this.check('writeValues', infoType);
-    return this.batch(
-      infoType,
-      values.map((v) => v.day),
-      (_, index) => ({
-        status: 'OK',
-        value: (values[index] as { value: number }).value,
-        retryCount: 0,
-        source,
-      }),
-    );
+    const unwritten: Day[] = [];
+    for (const { day, value } of values) {
+      if (this.unwritable.has(day)) unwritten.push(day);
+      else this.put(infoType, day, { status: 'OK', value, retryCount: 0, source });
+    }
+    const calls = Math.ceil(values.length / 25);
+    this.calls.batchWrites += calls;
+    return { unwritten, calls, unprocessedRetries: 0 } satisfies BatchWriteOutcome;
   }
+
+  async listLeases(infoType: string): Promise<Lease[]> {
+    this.check('listLeases', infoType);
+    return [...this.leasesOf(infoType).values()].map(publicLease);
+  }
+  async getLease(infoType: string, first: Day): Promise<Lease | undefined> {
+    this.check('getLease', infoType);
+    const lease = this.leasesOf(infoType).get(first);
+    return lease === undefined ? undefined : publicLease(lease);
+  }
+  async openLease(lease: Omit<Lease, 'asks'>): Promise<boolean> {
+    this.check('openLease', lease.infoType);
+    const leases = this.leasesOf(lease.infoType);
+    if (leases.has(lease.first)) return false;
+    this.calls.itemWrites += 1;
+    leases.set(lease.first, { ...lease, asks: 0 });
+    return true;
+  }
+  async claimLease(infoType: string, first: Day, id: string, token: string, retryDue: string) {
+    this.check('claimLease', infoType);
+    const leases = this.leasesOf(infoType);
+    const lease = leases.get(first);
+    if (lease === undefined || lease.id !== id) return { kind: 'gone' } satisfies LeaseClaim;
+    if (lease.asks === 0) {
+      this.calls.itemWrites += 1;
+      leases.set(first, { ...lease, asks: 1, askToken: token, retryDue });
+      return { kind: 'claimed' } satisfies LeaseClaim;
+    }
+    if (lease.askToken === token) return { kind: 'claimed' } satisfies LeaseClaim;
+    return { kind: 'taken', asks: lease.asks } satisfies LeaseClaim;
+  }
+  async deferLease(infoType: string, first: Day, id: string, nowIso: string, retryDue: string) {
+    this.check('deferLease', infoType);
+    const leases = this.leasesOf(infoType);
+    const lease = leases.get(first);
+    if (lease === undefined || lease.id !== id || lease.retryDue > nowIso) return false;
+    this.calls.itemWrites += 1;
+    leases.set(first, { ...lease, retryDue });
+    return true;
+  }
+  async closeLease(infoType: string, first: Day, id: string) {
+    this.check('closeLease', infoType);
+    const leases = this.leasesOf(infoType);
+    if (leases.get(first)?.id !== id) return;
+    this.calls.itemWrites += 1;
+    leases.delete(first);
+  }
+
+  async claimDates(infoType: string, days: readonly Day[], request: DateClaimRequest) {
+    this.check('claimDates', infoType);
+    const claims = new Map<Day, DateClaim>();
+    for (const day of [...days].sort((a, b) => a - b)) {
+      const before = this.series(infoType).get(day);
+      if (before !== undefined && !this.inRetryPath(before)) {
+        claims.set(day, { kind: 'done' });
+        continue;
+      }
+      const made = before === undefined ? request.attemptsWithoutItem : attemptsOf(before);
+      if (before?.claimToken === request.token) {
+        claims.set(day, { kind: 'claimed', attempts: made });
+        continue;
+      }
+      if (made + 1 > request.maxAttempts) {
+        claims.set(day, {
+          kind: 'spent',
+          attempts: made,
+          ...(before?.lastError === undefined ? {} : { lastError: before.lastError }),
+        });
+        continue;
+      }
+      this.calls.updates += 1;
+      this.put(infoType, day, {
+        ...(before ?? { value: null }),
+        status: 'RETRY',
+        attempts: made + 1,
+        retryCount: made,
+        claimToken: request.token,
+        retryDue: request.retryDue,
+      });
+      claims.set(day, { kind: 'claimed', attempts: made + 1 });
+    }
+    return claims;
+  }
+
   private inRetryPath(item: MemoryItem | undefined): boolean {
     return item !== undefined && (item.status === 'PENDING' || item.status === 'RETRY');
   }
@@ -105,32 +195,32 @@ export class MemorySeriesStore implements SeriesStore {
     this.check('recordFailure', infoType);
     this.calls.updates += 1;
     const before = this.series(infoType).get(failure.day);
-    // As the DynamoDB condition: only a missing or retry-path item, and retry_count never goes down.
+    // As the DynamoDB condition: only a missing item, or a retry-path item this delivery claimed (or none
+    // did), and attempts never go down.
     const allowed =
-      before === undefined || (this.inRetryPath(before) && before.retryCount <= failure.retryCount);
+      before === undefined ||
+      (this.inRetryPath(before) &&
+        (before.claimToken === undefined || before.claimToken === failure.token) &&
+        attemptsOf(before) <= failure.attempts);
     if (!allowed) return 'left-alone' as const;
     this.put(infoType, failure.day, {
+      claimToken: failure.token,
       status: 'RETRY',
       value: null,
-      retryCount: failure.retryCount,
+      attempts: failure.attempts,
+      retryCount: Math.max(0, failure.attempts - 1),
       lastError: failure.error,
       retryDue: failure.retryDue,
     });
     return 'recorded' as const;
   }
-  async claimAttempt(infoType: string, first: Day, last: Day, attempt: number) {
-    this.check('claimAttempt', infoType);
-    const key = `${infoType}|${first}|${last}|${attempt}`;
-    if (this.claims.has(key)) return false;
-    this.claims.add(key);
-    return true;
-  }
-  async dueItems(nowIso: string): Promise<DueItem[]> {
-    const due: DueItem[] = [];
+  async dueItems(nowIso: string): Promise<DueWork> {
+    this.check('dueItems', '');
+    const dates: DueItem[] = [];
     for (const [infoType, series] of this.items) {
       for (const [day, item] of series) {
         if (!this.inRetryPath(item) || (item.retryDue ?? '') > nowIso) continue;
-        due.push({
+        dates.push({
           infoType,
           day,
           status: item.status as 'PENDING' | 'RETRY',
@@ -139,25 +229,41 @@ export class MemorySeriesStore implements SeriesStore {
         });
       }
     }
-    return due;
+    const leases: DueLease[] = [];
+    for (const [infoType, series] of this.leases) {
+      for (const lease of series.values())
+        if (lease.retryDue <= nowIso) leases.push({ infoType, first: lease.first });
+    }
+    return { dates, leases };
   }
-  async spendRetry(infoType: string, day: Day, from: number, retryDue: string) {
-    this.check('spendRetry', infoType);
+  async deferRetry(infoType: string, day: Day, from: number, nowIso: string, retryDue: string) {
+    this.check('deferRetry', infoType);
     this.calls.updates += 1;
     const before = this.series(infoType).get(day);
-    if (!this.inRetryPath(before) || before?.retryCount !== from) return false;
-    this.put(infoType, day, { ...before, status: 'RETRY', retryCount: from + 1, retryDue });
+    if (!this.inRetryPath(before) || before?.retryCount !== from || (before.retryDue ?? '') > nowIso)
+      return false;
+    this.put(infoType, day, { ...before, retryDue });
     return true;
   }
-  async quarantine(infoType: string, day: Day, lastError: string, retryCount: number) {
+  async quarantine(infoType: string, day: Day, lastError: string, maxAttempts: number) {
     this.check('quarantine', infoType);
     this.calls.updates += 1;
     const before = this.series(infoType).get(day);
-    if (!this.inRetryPath(before)) return false;
-    this.put(infoType, day, { status: 'QUARANTINED', value: null, retryCount, lastError });
+    // As the DynamoDB condition: a date without item, or a retry-path item whose every attempt was made.
+    if (before !== undefined && !(this.inRetryPath(before) && attemptsOf(before) >= maxAttempts))
+      return false;
+    this.put(infoType, day, {
+      status: 'QUARANTINED',
+      value: null,
+      retryCount: Math.max(0, maxAttempts - 1),
+      lastError,
+      ...(before?.attempts === undefined ? {} : { attempts: before.attempts }),
+      ...(before?.claimToken === undefined ? {} : { claimToken: before.claimToken }),
+    });
     return true;
   }
   async listQuarantined(infoType?: string): Promise<QuarantinedItem[]> {
+    this.check('listQuarantined', infoType ?? '');
     const found: QuarantinedItem[] = [];
     for (const [series, items] of this.items) {
       if (infoType !== undefined && series !== infoType) continue;
@@ -176,15 +282,29 @@ export class MemorySeriesStore implements SeriesStore {
     );
   }
   async release(infoType: string, day: Day, retryDue: string) {
+    this.check('release', infoType);
     const before = this.series(infoType).get(day);
     if (before?.status !== 'QUARANTINED') return false;
     this.put(infoType, day, {
       status: 'RETRY',
       value: null,
       retryCount: 0,
+      attempts: 0,
       retryDue,
-      lastError: before.lastError ?? '',
+      // A token no delivery holds: deliveries from before the release can no longer record on the date.
+      claimToken: `released:${retryDue}`,
+      ...(before.lastError === undefined ? {} : { lastError: before.lastError }),
     });
     return true;
   }
+}
+
+/** Attempts an item has made; items written before the ledger count retries spent, one fewer. */
+function attemptsOf(item: MemoryItem): number {
+  return item.attempts ?? item.retryCount + 1;
+}
+
+function publicLease(lease: MemoryLease): Lease {
+  const { askToken: _askToken, ...rest } = lease;
+  return rest;
 }
