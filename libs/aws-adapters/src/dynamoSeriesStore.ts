@@ -120,8 +120,10 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
 
     async writeValues(infoType, source, values: readonly GoodValue[]) {
       const updatedAt = context.now().toISOString();
+      // BatchWriteItem refuses a call that names one key twice; the last value of a day wins, as in memory.
+      const byDay = new Map(values.map(({ day, value }) => [day, value]));
       return batchPut(
-        values.map(({ day, value }) => toAttributeMap(okItem({ infoType, day, value, source, updatedAt }))),
+        [...byDay].map(([day, value]) => toAttributeMap(okItem({ infoType, day, value, source, updatedAt }))),
       );
     },
   };
@@ -133,6 +135,8 @@ async function presentDays(
   from?: Day,
   to?: Day,
 ): Promise<Int32Array> {
+  // A range that ends before it starts holds no date (DynamoDB refuses such a BETWEEN).
+  if (from !== undefined && to !== undefined && from > to) return new Int32Array(0);
   // Sort keys are ISO dates, so the bounds compare as strings; an open end takes the lowest/highest string.
   const range =
     from === undefined && to === undefined

@@ -96,11 +96,13 @@ export class MemorySeriesStore implements SeriesStore {
   async writeValues(infoType: string, source: string, values: readonly { day: Day; value: number }[]) {
     this.check('writeValues', infoType);
     const unwritten: Day[] = [];
-    for (const { day, value } of values) {
+    // As BatchWriteItem, which refuses a key twice in one call: the last value of a day wins.
+    const byDay = new Map(values.map(({ day, value }) => [day, value]));
+    for (const [day, value] of byDay) {
       if (this.unwritable.has(day)) unwritten.push(day);
       else this.put(infoType, day, { status: 'OK', value, retryCount: 0, source });
     }
-    const calls = Math.ceil(values.length / 25);
+    const calls = Math.ceil(byDay.size / 25);
     this.calls.batchWrites += calls;
     return { unwritten, calls, unprocessedRetries: 0 } satisfies BatchWriteOutcome;
   }
@@ -209,7 +211,7 @@ export class MemorySeriesStore implements SeriesStore {
       value: null,
       attempts: failure.attempts,
       retryCount: Math.max(0, failure.attempts - 1),
-      lastError: failure.error,
+      lastError: clip(failure.error),
       retryDue: failure.retryDue,
     });
     return 'recorded' as const;
@@ -256,7 +258,7 @@ export class MemorySeriesStore implements SeriesStore {
       status: 'QUARANTINED',
       value: null,
       retryCount: Math.max(0, maxAttempts - 1),
-      lastError,
+      lastError: clip(lastError),
       ...(before?.attempts === undefined ? {} : { attempts: before.attempts }),
       ...(before?.claimToken === undefined ? {} : { claimToken: before.claimToken }),
     });
@@ -273,7 +275,7 @@ export class MemorySeriesStore implements SeriesStore {
           infoType: series,
           day,
           retryCount: item.retryCount,
-          ...(item.lastError ? { lastError: item.lastError } : {}),
+          ...(item.lastError === undefined ? {} : { lastError: item.lastError }),
         });
       }
     }
@@ -297,6 +299,16 @@ export class MemorySeriesStore implements SeriesStore {
     });
     return true;
   }
+}
+
+const MAX_ERROR_LENGTH = 1000;
+
+/** An error text cut as the DynamoDB adapter stores it: 1000 characters, never half a surrogate pair. */
+function clip(text: string): string {
+  if (text.length <= MAX_ERROR_LENGTH) return text;
+  const code = text.charCodeAt(MAX_ERROR_LENGTH - 1);
+  const isHighSurrogate = code >= 0xd800 && code <= 0xdbff;
+  return text.slice(0, isHighSurrogate ? MAX_ERROR_LENGTH - 1 : MAX_ERROR_LENGTH);
 }
 
 /** Attempts an item has made; items written before the ledger count retries spent, one fewer. */
