@@ -61,7 +61,8 @@ export function dynamoConformanceBackend(client: () => DynamoDBClient, prefix: s
   };
 }
 
-async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/** The table as `tableDefinition` describes it (string keys, both sparse indexes with their INCLUDE lists), ACTIVE. */
+export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const { partitionKey, sortKey, indexes } = tableDefinition;
   const indexList = Object.values(indexes);
   const keyNames = [

@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -22,7 +21,7 @@ import {
 import { createDynamoSeriesStore } from '../src/dynamoSeriesStore.js';
 import { toAttributeMap } from '../src/itemAttributes.js';
 import { shardOf } from '../src/shard.js';
-import { tableDefinition } from '../src/tableDefinition.js';
+import { createTable } from './dynamoConformanceBackend.js';
 
 // dynalite (the DynamoDB API in Node) in this process, on loopback, spoken to over HTTP by the real SDK.
 const require = createRequire(import.meta.url);
@@ -39,42 +38,12 @@ let client: DynamoDBClient;
 let store: SeriesStore;
 const extraClients: DynamoDBClient[] = [];
 
-/** The table as `tableDefinition` describes it: string keys, both sparse indexes with their INCLUDE lists. */
-async function createTable(): Promise<void> {
-  const { partitionKey, sortKey, indexes } = tableDefinition;
-  const indexList = Object.values(indexes);
-  const keyNames = [
-    partitionKey,
-    sortKey,
-    ...indexList.flatMap((index) => [index.partitionKey, index.sortKey]),
-  ];
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: keyNames.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: indexList.map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.nonKeyAttributes] },
-      })),
-    }),
-  );
-}
-
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   endpoint = `http://127.0.0.1:${port}`;
   client = makeClient();
-  await createTable();
+  await createTable(client, tableName);
   store = createDynamoSeriesStore({ tableName, client, sleep: async () => {} });
 });
 
