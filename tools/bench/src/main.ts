@@ -1,5 +1,6 @@
 import { cpus, loadavg } from 'node:os';
 import { backfillOverhead } from './backfillOverhead.js';
+import { backfillUnderChaos } from './backfillUnderChaos.js';
 import { batchWrites } from './batchWrites.js';
 import { coldStartSection } from './coldStart.js';
 import { gapDetection } from './gapDetection.js';
@@ -20,6 +21,7 @@ const sections: Readonly<Record<string, BenchSection>> = {
   sync: syncNoop,
   source_requests: sourceRequests,
   backfill: backfillOverhead,
+  backfill_chaos: backfillUnderChaos,
 };
 
 /**
