@@ -114,6 +114,12 @@ describe('parseCatalog', () => {
       /entry META#USD: .*reserved/,
     ],
     [
+      "an info_type in the ledger's lease prefix",
+      [sgsEntry({ info_type: 'LEASE#USD' })],
+      CatalogError,
+      /entry LEASE#USD: info_type prefix LEASE# is reserved/,
+    ],
+    [
       'an unknown source',
       [sgsEntry({ source: 'bcb' })],
       UnknownSourceError,

@@ -11,9 +11,12 @@ import {
 } from './errors.js';
 import { SOURCE_IDS, SourceId, type SeriesDefinition } from './series.js';
 
-/** `CURRENCY#USD`: a family and a name. Other prefixes (`META#`, `CLAIM#`) are the table's bookkeeping. */
+/**
+ * `CURRENCY#USD`: a family and a name. Other prefixes (`META#`, `LEASE#`, the old `CLAIM#`) are the table's
+ * bookkeeping: a series named so would be read as leases or watermarks.
+ */
 const INFO_TYPE = /^[A-Z][A-Z0-9_]*#[A-Z0-9][A-Z0-9_]*$/;
-const RESERVED_PREFIXES: readonly string[] = ['META', 'CLAIM'];
+const RESERVED_PREFIXES: readonly string[] = ['META', 'LEASE', 'CLAIM'];
 const CURRENCY = /^[A-Z]{3}$/;
 const COMMON_FIELDS = ['info_type', 'source', 'calendar', 'start', 'publication_lag_days', 'bounds'];
 /** The fields each source accepts besides the common ones; anything else is a typo worth refusing. */
