@@ -82,7 +82,9 @@ async function clusterSeries(
   const present = await store.presentDays(series.infoType, from);
   // Dates without an item; those under a live lease are in flight already, the rest is new work.
   const missing = findGaps(calendar, from, end, present);
-  const gaps = withoutLeased(missing, await store.listLeases(series.infoType));
+  // The leases are read only when some date has no item (never in a steady state).
+  const gaps =
+    missing.length === 0 ? missing : withoutLeased(missing, await store.listLeases(series.infoType));
   telemetry.metrics.addMetric(MetricName.GapsFound, 'Count', gaps.length);
 
   const streams = toStreams(gaps, calendar, {

@@ -1,5 +1,6 @@
 import {
   calendarFor,
+  findGaps,
   encodeMessage,
   maxDatesPerMessage,
   mapConcurrently,
@@ -9,7 +10,6 @@ import {
   type DueItem,
   type DueLease,
   type SeriesStore,
-  type Calendar,
   describeError,
   formatIsoDate,
   toStreams,
@@ -156,8 +156,8 @@ async function takeUpLease(deps: RecheckDeps, due: DueLease, now: Date): Promise
     // A delivery that claimed the lease since the index was read pushed its due time: it is alive, not lost.
     if (lease.retryDue > nowIso) return 'skipped';
     const calendar = calendarFor(series.calendar);
-    const present = new Set(await deps.store.presentDays(due.infoType, lease.first, lease.last));
-    const missing = datesOf(calendar, lease.first, lease.last).filter((day) => !present.has(day));
+    const present = await deps.store.presentDays(due.infoType, lease.first, lease.last);
+    const missing = Array.from(findGaps(calendar, lease.first, lease.last, present));
     if (missing.length === 0) {
       await deps.store.closeLease(due.infoType, lease.first, lease.id);
       return 'closed';
@@ -196,13 +196,6 @@ async function takeUpLease(deps: RecheckDeps, due: DueLease, now: Date): Promise
     });
     return 'failed';
   }
-}
-
-/** The calendar's dates from `first` to `last`, both included. */
-function datesOf(calendar: Calendar, first: Day, last: Day): Day[] {
-  const days: Day[] = [];
-  for (let day = first; day <= last; day += 1) if (calendar.contains(day)) days.push(day);
-  return days;
 }
 
 async function enqueueRetries(

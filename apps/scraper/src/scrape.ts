@@ -53,9 +53,9 @@ export type ScrapeOutcome =
 /**
  * Processes one work message: one source request for its stream (one per run of the dates this delivery
  * claimed, made together, when some of its dates are not this delivery's to ask), good values written as OK,
- * every other date recorded for retry, spent dates quarantined last. Every request is counted before it is made, on the stream's lease for its first
- * request and on each date after that (DESIGN.md "The work ledger"), so no date is asked more than
- * 1 + MAX_RETRIES times whatever the deliveries do. Throws `InvalidMessageError` for a poison body and lets
+ * every other date recorded for retry, spent dates quarantined last. Every request is counted before it is
+ * made, on the stream's lease for its first request and on each date after that (DESIGN.md "The work
+ * ledger"), so no date is asked more than 1 + MAX_RETRIES times whatever the deliveries do. Throws `InvalidMessageError` for a poison body and lets
  * DynamoDB failures out, so the record is reported failed and SQS delivers it again.
  */
 export async function scrapeRecord(
@@ -81,7 +81,7 @@ export async function scrapeRecord(
     deps.telemetry.logger.info('duplicate delivery: its lease is closed', logKeys(message, record));
     return { kind: 'duplicate' };
   }
-  if (asked.days.length === 0) {
+  if (asked.attempts.size === 0) {
     const quarantined = await quarantineSpent(deps, series.infoType, asked.spent);
     if (lease) await deps.store.closeLease(series.infoType, lease.first, lease.id);
     if (quarantined > 0) return { kind: 'budget-spent', quarantined };
@@ -136,9 +136,8 @@ export async function scrapeRecord(
   return { kind: 'scraped', written: good.length - outcome.unwritten.length, failed: failures.size };
 }
 
-/** The dates this delivery may ask the source for, the attempt each ask is, and the dates out of budget. */
+/** The dates this delivery may ask the source for with the attempt each ask is, and the dates out of budget. */
 interface Asks {
-  readonly days: Day[];
   readonly attempts: ReadonlyMap<Day, number>;
   readonly spent: ReadonlyMap<Day, string>;
 }
@@ -166,8 +165,7 @@ async function claimAsks(
     );
     if (claim.kind === 'gone') return 'gone';
     if (claim.kind === 'claimed') {
-      const days = Array.from(message.days);
-      return { days, attempts: new Map(days.map((day) => [day, 1])), spent: new Map() };
+      return { attempts: new Map(Array.from(message.days, (day) => [day, 1])), spent: new Map() };
     }
     attemptsWithoutItem = claim.asks;
   } else {
@@ -181,18 +179,13 @@ async function claimAsks(
     attemptsWithoutItem,
     retryDue: inflightDue,
   });
-  const days: Day[] = [];
   const attempts = new Map<Day, number>();
   const spent = new Map<Day, string>();
   for (const [day, claim] of claims) {
-    if (claim.kind === 'claimed') {
-      days.push(day);
-      attempts.set(day, claim.attempts);
-    } else if (claim.kind === 'spent') {
-      spent.set(day, claim.lastError ?? `${claim.attempts} attempts made`);
-    }
+    if (claim.kind === 'claimed') attempts.set(day, claim.attempts);
+    else if (claim.kind === 'spent') spent.set(day, claim.lastError ?? `${claim.attempts} attempts made`);
   }
-  return { days: days.sort((a, b) => a - b), attempts, spent };
+  return { attempts, spent };
 }
 /** The most requests any live lease overlapping the message's dates has made (0 when none overlaps). */
 async function leaseAsksOver(store: SeriesStore, infoType: string, days: Int32Array): Promise<number> {

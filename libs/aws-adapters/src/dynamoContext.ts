@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describeError, StoreError } from '@gapless/pipeline-core';
 
 /** What the DynamoDB adapter's parts share: the client, the table, the clock and a capacity sink. */
@@ -27,4 +27,35 @@ export async function callDynamo<T>(operation: string, send: () => Promise<T>): 
   } catch (error) {
     throw storeError(operation, error);
   }
+}
+
+/** Every item a keyed Query (of the table, or of `IndexName`) finds, page after page, its capacity counted. */
+export async function queryAll(
+  context: DynamoContext,
+  input: {
+    KeyConditionExpression: string;
+    ExpressionAttributeNames: Record<string, string>;
+    ExpressionAttributeValues: Record<string, AttributeValue>;
+    ConsistentRead?: boolean;
+    IndexName?: string;
+  },
+): Promise<Record<string, AttributeValue>[]> {
+  const rows: Record<string, AttributeValue>[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await callDynamo('Query', () =>
+      context.client.send(
+        new QueryCommand({
+          TableName: context.tableName,
+          ...input,
+          ExclusiveStartKey: startKey,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
+    );
+    context.consumed(page.ConsumedCapacity?.CapacityUnits ?? 0, 'Query');
+    rows.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return rows;
 }

@@ -2,7 +2,6 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
@@ -17,7 +16,7 @@ import {
   type LeaseClaim,
   type SeriesStore,
 } from '@gapless/pipeline-core';
-import { callDynamo, isConditionFailure, storeError, type DynamoContext } from './dynamoContext.js';
+import { callDynamo, isConditionFailure, queryAll, storeError, type DynamoContext } from './dynamoContext.js';
 import { shardKey, shardOf, ShardPrefix } from './shard.js';
 import { tableDefinition } from './tableDefinition.js';
 
@@ -340,33 +339,4 @@ function toLease(infoType: string, row: Item): Lease {
     asks: Number(row[A.asks]?.N ?? 0),
     retryDue: row[A.retryDue]?.S ?? '',
   };
-}
-
-async function queryAll(
-  context: DynamoContext,
-  input: {
-    KeyConditionExpression: string;
-    ExpressionAttributeNames: Record<string, string>;
-    ExpressionAttributeValues: Item;
-    ConsistentRead?: boolean;
-  },
-): Promise<Item[]> {
-  const rows: Item[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await callDynamo('Query', () =>
-      context.client.send(
-        new QueryCommand({
-          TableName: context.tableName,
-          ...input,
-          ExclusiveStartKey: startKey,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      ),
-    );
-    context.consumed(page.ConsumedCapacity?.CapacityUnits ?? 0, 'Query');
-    rows.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return rows;
 }

@@ -1,4 +1,4 @@
-import { QueryCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   formatIsoDate,
   mapConcurrently,
@@ -10,7 +10,7 @@ import {
   type QuarantinedItem,
   type SeriesStore,
 } from '@gapless/pipeline-core';
-import { callDynamo, isConditionFailure, storeError, type DynamoContext } from './dynamoContext.js';
+import { isConditionFailure, queryAll, storeError, type DynamoContext } from './dynamoContext.js';
 import { allShardKeys, itemKey, shardKey, shardOf, ShardPrefix } from './shard.js';
 import { tableDefinition } from './tableDefinition.js';
 
@@ -221,33 +221,18 @@ function clip(text: string): string {
   return text.slice(0, isHighSurrogate ? MAX_ERROR_LENGTH - 1 : MAX_ERROR_LENGTH);
 }
 
-async function queryIndex(
+function queryIndex(
   context: DynamoContext,
   indexName: string,
   keyCondition: string,
   expression: { names: Record<string, string>; values: Item },
 ): Promise<Item[]> {
-  const rows: Item[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await callDynamo('Query', () =>
-      context.client.send(
-        new QueryCommand({
-          TableName: context.tableName,
-          IndexName: indexName,
-          KeyConditionExpression: keyCondition,
-          ExpressionAttributeNames: expression.names,
-          ExpressionAttributeValues: expression.values,
-          ExclusiveStartKey: startKey,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      ),
-    );
-    context.consumed(page.ConsumedCapacity?.CapacityUnits ?? 0, 'Query');
-    rows.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return rows;
+  return queryAll(context, {
+    IndexName: indexName,
+    KeyConditionExpression: keyCondition,
+    ExpressionAttributeNames: expression.names,
+    ExpressionAttributeValues: expression.values,
+  });
 }
 
 function toDueItem(row: Item): DueItem {

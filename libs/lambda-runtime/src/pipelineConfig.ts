@@ -27,7 +27,7 @@ export interface PipelineTiming {
   /** Wait after a date's first failure before it is re-enqueued; doubles per retry. */
   readonly retryBackoffBaseMs: number;
   readonly retryBackoffCapMs: number;
-  /** How long a PENDING placeholder may wait for its first attempt before it counts as lost. */
+  /** How long a stream's lease may wait for its message's first delivery before retry_recheck sends it again. */
   readonly pendingTimeoutMs: number;
   /** How long a re-enqueued date may take, all deliveries included, before it comes due again. */
   readonly inflightTimeoutMs: number;

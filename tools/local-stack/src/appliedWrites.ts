@@ -93,6 +93,7 @@ function valueOf(attribute: AttributeValue | undefined): number | null | undefin
   return typeof attribute.N === 'string' ? Number(attribute.N) : undefined;
 }
 
-function isSeries(infoType: string): boolean {
+/** Whether a partition holds a series' dates, not bookkeeping (`META#`, `LEASE#`, the old `CLAIM#`). */
+export function isSeries(infoType: string): boolean {
   return !infoType.startsWith('META#') && !infoType.startsWith('CLAIM#') && !infoType.startsWith('LEASE#');
 }

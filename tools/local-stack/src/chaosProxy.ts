@@ -2,7 +2,7 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { loopbackHost } from './emulators.js';
-import { appliedWrites } from './appliedWrites.js';
+import { appliedWrites, isSeries } from './appliedWrites.js';
 import { seededRandom } from './seededRandom.js';
 
 type Json = Record<string, unknown>;
@@ -302,10 +302,6 @@ function observe(
     if (date < seen.from) seen.from = date;
     if (date > seen.to) seen.to = date;
   }
-}
-
-function isSeries(infoType: string): boolean {
-  return !infoType.startsWith('META#') && !infoType.startsWith('CLAIM#') && !infoType.startsWith(LEASE);
 }
 
 function stringAttribute(item: Json | undefined, name: string): string | undefined {
