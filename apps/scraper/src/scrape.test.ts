@@ -943,3 +943,130 @@ describe('scrapeRecord, regressions of the adversarial simulation', () => {
     expect(itemOn(store, '2024-01-10')).toMatchObject({ attempts: 2, claimToken: 'delivery-1' });
   });
 });
+
+describe('scrapeRecord, dates the source never publishes (ABSENT)', () => {
+  const omitted = '2024-01-10';
+
+  /** Delivers a gap message for `isoDates`, then runs recheck and delivers its messages until nothing is due. */
+  async function backfill(setup: ReturnType<typeof makeDeps>, isoDates: string[]): Promise<void> {
+    const { deps, store, clock } = setup;
+    const deliver = (body: string) => scrapeRecord(deps, { body, receiveCount: 1 }, deadline);
+    await deliver(await openStream(store, isoDates));
+    for (let run = 0; run < 20; run += 1) {
+      const bodies = await recheckStandIn(store, clock.advance(7 * 3_600_000), maxRetries);
+      if (bodies.length === 0) return;
+      for (const body of bodies) await deliver(body);
+    }
+    throw new Error('the retry path did not settle in 20 recheck runs');
+  }
+
+  const omitting =
+    (...isoDates: string[]) =>
+    (_: SeriesDefinition, day: Day) =>
+      isoDates.includes(formatIsoDate(day)) ? undefined : sourceValue(day);
+
+  it('ends ABSENT, not QUARANTINED, a date the source answers every attempt without while publishing around it', async () => {
+    // Prepare
+    const setup = makeDeps();
+    setup.source.valueOf = omitting(omitted);
+
+    // Act
+    await backfill(setup, week);
+
+    // Assess
+    const { store, source, telemetry } = setup;
+    expect(asksPerDate(source, [omitted])).toEqual({ [omitted]: 1 + maxRetries });
+    expect(itemOn(store, omitted)).toMatchObject({
+      status: 'ABSENT',
+      value: null,
+      attempts: 1 + maxRetries,
+      absentAttempts: [1, 2, 3, 4],
+    });
+    expect(itemOn(store, omitted)?.lastError).toContain(
+      'without this date while publishing the dates around it',
+    );
+    expect(await store.listQuarantined(series.infoType)).toMatchObject([
+      { day: parseIsoDate(omitted), status: 'ABSENT' },
+    ]);
+    expect((await store.dueItems('9999-01-01T00:00:00.000Z')).dates).toEqual([]);
+    expect(Array.from(await store.presentDays(series.infoType))).toEqual(days(...week));
+    expect(telemetry.totals.get('DatesAbsent')).toBe(1);
+    expect(telemetry.totals.get('Quarantined') ?? 0).toBe(0);
+  });
+
+  it('quarantines a date the source has not published past (the newest date): not yet published is no absence', async () => {
+    // Prepare
+    const setup = makeDeps();
+    const newest = week[week.length - 1] as string;
+    setup.source.valueOf = omitting(newest);
+
+    // Act
+    await backfill(setup, week);
+
+    // Assess
+    expect(asksPerDate(setup.source, [newest])).toEqual({ [newest]: 1 + maxRetries });
+    expect(itemOn(setup.store, newest)).toMatchObject({ status: 'QUARANTINED', value: null });
+    expect(setup.telemetry.totals.get('DatesAbsent') ?? 0).toBe(0);
+  });
+
+  it('quarantines a date one of whose attempts failed otherwise, even if every other one was an absence', async () => {
+    // Prepare: the first request fails as a whole; every later one publishes the week but the omitted date.
+    const setup = makeDeps();
+    setup.source.valueOf = omitting(omitted);
+    setup.source.failure = () => (setup.source.calls.length === 1 ? sourceDown() : undefined);
+
+    // Act
+    await backfill(setup, week);
+
+    // Assess
+    expect(asksPerDate(setup.source, [omitted])).toEqual({ [omitted]: 1 + maxRetries });
+    expect(itemOn(setup.store, omitted)).toMatchObject({ status: 'QUARANTINED', absentAttempts: [2, 3, 4] });
+    expect(setup.telemetry.totals.get('DatesAbsent') ?? 0).toBe(0);
+    expect(itemOn(setup.store, '2024-01-09')).toMatchObject({ status: 'OK' });
+  });
+
+  it('marks ABSENT on the only attempt when MAX_RETRIES is 0', async () => {
+    // Prepare
+    const setup = makeDeps({ maxRetries: 0 });
+    setup.source.valueOf = omitting(omitted);
+
+    // Act
+    await scrapeRecord(setup.deps, { body: await openStream(setup.store, week), receiveCount: 1 }, deadline);
+
+    // Assess
+    expect(setup.source.calls).toHaveLength(1);
+    expect(itemOn(setup.store, omitted)).toMatchObject({
+      status: 'ABSENT',
+      attempts: 1,
+      absentAttempts: [1],
+    });
+  });
+
+  it('gives a released ABSENT date its whole budget again, and stores the value the source published late', async () => {
+    // Prepare
+    const setup = makeDeps();
+    setup.source.valueOf = omitting(omitted);
+    await backfill(setup, week);
+    const asksBefore = setup.source.calls.length;
+
+    // Act
+    const released = await setup.store.release(
+      series.infoType,
+      parseIsoDate(omitted),
+      setup.clock.now.toISOString(),
+    );
+    setup.source.valueOf = (_, day) => sourceValue(day);
+    const bodies = await recheckStandIn(setup.store, setup.clock.now, maxRetries);
+    for (const body of bodies) await scrapeRecord(setup.deps, { body, receiveCount: 1 }, deadline);
+
+    // Assess
+    expect(released).toBe(true);
+    expect(bodies).toEqual([retryBody([omitted])]);
+    expect(setup.source.calls.length - asksBefore).toBe(1);
+    expect(itemOn(setup.store, omitted)).toMatchObject({
+      status: 'OK',
+      value: sourceValue(parseIsoDate(omitted)),
+    });
+    expect(await setup.store.listQuarantined()).toEqual([]);
+  });
+});

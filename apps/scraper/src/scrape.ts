@@ -103,7 +103,7 @@ export async function scrapeRecord(
     })),
   );
   const good: GoodValue[] = [];
-  const failures = new Map<Day, string>();
+  const failures = new Map<Day, Failure>();
   for (const { run, fetched } of answers) {
     const byDay = new Map<Day, number | null>();
     if (Array.isArray(fetched))
@@ -111,7 +111,8 @@ export async function scrapeRecord(
     for (const day of run) {
       const problem = Array.isArray(fetched) ? valueProblem(series, byDay.get(day)) : fetched;
       if (problem === undefined) good.push({ day, value: byDay.get(day) as number });
-      else failures.set(day, problem);
+      // A request that succeeded without a row for the date: an absence, if it lasts (see recordFailures).
+      else failures.set(day, { error: problem, absent: Array.isArray(fetched) && !byDay.has(day) });
     }
   }
 
@@ -119,7 +120,8 @@ export async function scrapeRecord(
   deps.telemetry.metrics.addMetric(MetricName.ItemsWritten, 'Count', good.length - outcome.unwritten.length);
   deps.telemetry.metrics.addMetric(MetricName.BatchWriteCalls, 'Count', outcome.calls);
   deps.telemetry.metrics.addMetric(MetricName.UnprocessedRetries, 'Count', outcome.unprocessedRetries);
-  for (const day of outcome.unwritten) failures.set(day, 'DynamoDB left the write unprocessed after retries');
+  for (const day of outcome.unwritten)
+    failures.set(day, { error: 'DynamoDB left the write unprocessed after retries', absent: false });
 
   await recordFailures(deps, series.infoType, failures, asked.attempts, token);
   // Quarantine last: a crash before it leaves the spent dates for retry_recheck, not the asks uncounted.
@@ -130,7 +132,7 @@ export async function scrapeRecord(
     deps.telemetry.logger.warn('dates recorded for retry', {
       ...logKeys(message, record),
       failed: failures.size,
-      firstError: failures.values().next().value,
+      firstError: failures.values().next().value?.error,
     });
   }
   return { kind: 'scraped', written: good.length - outcome.unwritten.length, failed: failures.size };
@@ -237,19 +239,52 @@ function claimedRuns(days: Int32Array, claimed: ReadonlyMap<Day, number>): Day[]
   return runs;
 }
 
+/** Why a claimed date got no value, and whether the source answered without it (no row). */
+interface Failure {
+  readonly error: string;
+  readonly absent: boolean;
+}
+
+/**
+ * Records each failed attempt for retry. A date whose last attempt this was, that the source answered
+ * without on this and every earlier attempt while it published values on both sides of it, ends ABSENT
+ * instead (a closure no calendar knew of: listed and releasable, but not an error to alarm on).
+ */
 async function recordFailures(
   deps: ScrapeDeps,
   infoType: string,
-  failures: ReadonlyMap<Day, string>,
+  failures: ReadonlyMap<Day, Failure>,
   attempts: ReadonlyMap<Day, number>,
   token: string,
 ): Promise<void> {
-  const records: FailureRecord[] = [...failures].map(([day, error]) => {
+  const maxAttempts = 1 + deps.maxRetries;
+  const records: FailureRecord[] = [...failures].map(([day, { error, absent }]) => {
     const made = attempts.get(day) ?? 1;
     const retryDue = new Date(deps.now().getTime() + deps.retryBackoffMs(made - 1)).toISOString();
-    return { day, error, attempts: made, retryDue, token };
+    return { day, error, attempts: made, retryDue, token, ...(absent ? { absent } : {}) };
   });
-  await mapConcurrently(records, WRITE_CONCURRENCY, (failure) => deps.store.recordFailure(infoType, failure));
+  const outcomes = await mapConcurrently(records, WRITE_CONCURRENCY, async (failure) => {
+    if (failure.absent && failure.attempts >= maxAttempts) {
+      const absent = {
+        ...failure,
+        error: `the source answered all ${failure.attempts} attempts without this date while publishing the dates around it`,
+      };
+      if (
+        (await deps.store.publishedAround(infoType, failure.day)) &&
+        (await deps.store.markAbsent(infoType, absent))
+      )
+        return 'absent';
+    }
+    return deps.store.recordFailure(infoType, failure);
+  });
+  const absent = outcomes.filter((outcome) => outcome === 'absent').length;
+  if (absent > 0) {
+    deps.telemetry.metrics.addMetric(MetricName.DatesAbsent, 'Count', absent);
+    deps.telemetry.logger.info('dates the source never published marked ABSENT', {
+      series: infoType,
+      absent,
+    });
+  }
 }
 
 /** Dates whose budget is spent go to quarantine with their last error; returns how many did. */

@@ -414,7 +414,7 @@ describe('quarantine', () => {
 });
 
 describe('release', () => {
-  it('puts a QUARANTINED item back on the retry-due index with its full budget (attempts 0), under a fresh token', async () => {
+  it('puts a QUARANTINED or ABSENT item back on the retry-due index with its full budget (attempts 0, no absences), under a fresh token', async () => {
     // Prepare
     const { attention } = makeAttention();
 
@@ -428,8 +428,8 @@ describe('release', () => {
       Key: key,
       UpdateExpression:
         'SET #status = :retry, #retryCount = :zero, #attempts = :zero, #retryShard = :shard, #retryDue = :due, ' +
-        '#updatedAt = :now, #claimToken = :released REMOVE #quarantineShard, #quarantineKey',
-      ConditionExpression: '#status = :quarantined',
+        '#updatedAt = :now, #claimToken = :released REMOVE #quarantineShard, #quarantineKey, #absentAttempts',
+      ConditionExpression: '#status IN (:quarantined, :absent)',
       ExpressionAttributeNames: {
         '#status': 'status',
         '#retryCount': 'retry_count',
@@ -440,10 +440,12 @@ describe('release', () => {
         '#quarantineKey': 'quarantine_key',
         '#attempts': 'attempts',
         '#claimToken': 'claim_token',
+        '#absentAttempts': 'absent_attempts',
       },
       ExpressionAttributeValues: {
         ':retry': { S: 'RETRY' },
         ':quarantined': { S: 'QUARANTINED' },
+        ':absent': { S: 'ABSENT' },
         ':zero': { N: '0' },
         ':shard': { S: retryShard },
         ':due': { S: '2024-03-01T12:00:00.000Z' },
@@ -575,11 +577,13 @@ describe('dueItems', () => {
 });
 
 describe('listQuarantined', () => {
-  it('queries every shard of the quarantined index and sorts by series then date', async () => {
+  it('queries every shard of the quarantined index, tells ABSENT from QUARANTINED, sorts by series then date', async () => {
     // Prepare
     dynamo
       .on(QueryCommand, { ExpressionAttributeValues: { ':shard': { S: 'QUARANTINE#2' } } })
-      .resolves({ Items: [makeRow(series, '2024-01-09', { retry_count: { N: '5' } })] })
+      .resolves({
+        Items: [makeRow(series, '2024-01-09', { retry_count: { N: '5' }, status: { S: 'ABSENT' } })],
+      })
       .on(QueryCommand, { ExpressionAttributeValues: { ':shard': { S: 'QUARANTINE#6' } } })
       .resolves({
         Items: [
@@ -594,9 +598,16 @@ describe('listQuarantined', () => {
 
     // Assess
     expect(listed).toEqual([
-      { infoType: 'CURRENCY#EUR', day: parseIsoDate('2024-02-01'), retryCount: 0 },
-      { infoType: series, day, retryCount: 0, lastError: 'HTTP 500', updatedAt: 'then' },
-      { infoType: series, day: parseIsoDate('2024-01-09'), retryCount: 5 },
+      { infoType: 'CURRENCY#EUR', day: parseIsoDate('2024-02-01'), status: 'QUARANTINED', retryCount: 0 },
+      {
+        infoType: series,
+        day,
+        status: 'QUARANTINED',
+        retryCount: 0,
+        lastError: 'HTTP 500',
+        updatedAt: 'then',
+      },
+      { infoType: series, day: parseIsoDate('2024-01-09'), status: 'ABSENT', retryCount: 5 },
     ]);
     expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 8);
     for (let shard = 0; shard < 8; shard += 1) {

@@ -1,23 +1,32 @@
-import { UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   formatIsoDate,
   mapConcurrently,
   parseIsoDate,
   type Day,
   ItemStatus,
+  NEIGHBOURS_CHECKED,
+  type FailureRecord,
   type DueItem,
   type DueLease,
   type QuarantinedItem,
   type SeriesStore,
 } from '@gapless/pipeline-core';
-import { isConditionFailure, queryAll, storeError, type DynamoContext } from './dynamoContext.js';
+import { callDynamo, isConditionFailure, queryAll, storeError, type DynamoContext } from './dynamoContext.js';
 import { allShardKeys, itemKey, shardKey, shardOf, ShardPrefix } from './shard.js';
 import { tableDefinition } from './tableDefinition.js';
 
 type Item = Record<string, AttributeValue>;
 type RetryPathMethods = Pick<
   SeriesStore,
-  'recordFailure' | 'dueItems' | 'deferRetry' | 'quarantine' | 'listQuarantined' | 'release'
+  | 'recordFailure'
+  | 'dueItems'
+  | 'deferRetry'
+  | 'quarantine'
+  | 'publishedAround'
+  | 'markAbsent'
+  | 'listQuarantined'
+  | 'release'
 >;
 
 const { partitionKey: PK, sortKey: SK, attributes: A, indexes } = tableDefinition;
@@ -35,6 +44,7 @@ const NAMES = {
   '#quarantineKey': A.quarantineKey,
   '#attempts': A.attempts,
   '#claimToken': A.claimToken,
+  '#absentAttempts': A.absentAttempts,
 } as const;
 
 /**
@@ -77,6 +87,25 @@ export function createDynamoRetryPath(context: DynamoContext): RetryPathMethods 
   });
   const inRetryPath = '#status IN (:pending, :retry)';
   const retryStates = { ':pending': { S: ItemStatus.Pending }, ':retry': { S: ItemStatus.Retry } };
+  // Only the delivery that claimed the date (or any, on an item no delivery claimed) records on it, and
+  // attempts never go down outside `release`: a late report of an older attempt, or one from before a
+  // release, must not spend attempts it did not make (the 1 + MAX_RETRIES bound). Items written before the
+  // ledger have no `attempts`; their retry_count (retries spent) stands for attempts - 1, so they have made
+  // retry_count + 1 <= :attempts exactly when retry_count < :attempts (`:count` is clamped at 0 and would let
+  // a report of no attempt hand back the one a PENDING item made).
+  const claimCondition =
+    `attribute_not_exists(#status) OR (${inRetryPath} AND ` +
+    '(attribute_not_exists(#claimToken) OR #claimToken = :token) AND ' +
+    '(#attempts <= :attempts OR (attribute_not_exists(#attempts) AND #retryCount < :attempts)))';
+  const claimValues = (failure: FailureRecord): Item => ({
+    ':pending': { S: ItemStatus.Pending },
+    ':retry': { S: ItemStatus.Retry },
+    ':null': { NULL: true },
+    ':attempts': { N: String(failure.attempts) },
+    ':count': { N: String(Math.max(0, failure.attempts - 1)) },
+    ':error': { S: clip(failure.error) },
+    ':token': { S: failure.token },
+  });
 
   return {
     async recordFailure(infoType, failure) {
@@ -84,28 +113,68 @@ export function createDynamoRetryPath(context: DynamoContext): RetryPathMethods 
         infoType,
         failure.day,
         'SET #status = :retry, #value = :null, #attempts = :attempts, #retryCount = :count, ' +
-          '#lastError = :error, #updatedAt = :now, #retryShard = :shard, #retryDue = :due, #claimToken = :token',
-        // Only the delivery that claimed the date (or any, on an item no delivery claimed) records on it, and
-        // attempts never go down outside `release`: a late report of an older attempt, or one from before a
-        // release, must not spend attempts it did not make (the 1 + MAX_RETRIES bound). Items written before
-        // the ledger have no `attempts`; their retry_count (retries spent) stands for attempts - 1, so they
-        // have made retry_count + 1 <= :attempts exactly when retry_count < :attempts (`:count` is clamped
-        // at 0 and would let a report of no attempt hand back the one a PENDING item made).
-        `attribute_not_exists(#status) OR (${inRetryPath} AND ` +
-          '(attribute_not_exists(#claimToken) OR #claimToken = :token) AND ' +
-          '(#attempts <= :attempts OR (attribute_not_exists(#attempts) AND #retryCount < :attempts)))',
+          '#lastError = :error, #updatedAt = :now, #retryShard = :shard, #retryDue = :due, #claimToken = :token' +
+          // An absence is kept as the attempt's number in a set: a report sent twice adds it once.
+          (failure.absent ? ' ADD #absentAttempts :attempt' : ''),
+        claimCondition,
         {
-          ...retryStates,
-          ':null': { NULL: true },
-          ':attempts': { N: String(failure.attempts) },
-          ':count': { N: String(Math.max(0, failure.attempts - 1)) },
-          ':error': { S: clip(failure.error) },
+          ...claimValues(failure),
+          ':retry': { S: ItemStatus.Retry },
           ':shard': retryShardOf(infoType, failure.day),
           ':due': { S: failure.retryDue },
-          ':token': { S: failure.token },
+          ...(failure.absent ? { ':attempt': { NS: [String(failure.attempts)] } } : {}),
         },
       );
       return recorded ? 'recorded' : 'left-alone';
+    },
+
+    async markAbsent(infoType, failure) {
+      const iso = formatIsoDate(failure.day);
+      // Each earlier attempt of the cycle must be in the set of absences: one that failed otherwise, or whose
+      // delivery died before recording, keeps the date off ABSENT (it is quarantined as usual).
+      const earlier = Array.from({ length: failure.attempts - 1 }, (_, index) => index + 1);
+      const allEarlierAbsent = earlier
+        .map((attempt) => ` AND contains(#absentAttempts, :absent${attempt})`)
+        .join('');
+      return update(
+        infoType,
+        failure.day,
+        'SET #status = :absentStatus, #value = :null, #attempts = :attempts, #retryCount = :count, ' +
+          '#lastError = :error, #updatedAt = :now, #claimToken = :token, #quarantineShard = :qshard, ' +
+          '#quarantineKey = :qkey REMOVE #retryShard, #retryDue ADD #absentAttempts :attempt',
+        earlier.length === 0 ? claimCondition : `(${claimCondition})${allEarlierAbsent}`,
+        {
+          ...claimValues(failure),
+          ':absentStatus': { S: ItemStatus.Absent },
+          ':qshard': { S: shardKey(ShardPrefix.Quarantine, shardOf(infoType, iso)) },
+          ':qkey': { S: itemKey(infoType, iso) },
+          ':attempt': { NS: [String(failure.attempts)] },
+          ...Object.fromEntries(earlier.map((attempt) => [`:absent${attempt}`, { N: String(attempt) }])),
+        },
+      );
+    },
+
+    async publishedAround(infoType, day) {
+      const nearest = async (side: '<' | '>'): Promise<boolean> => {
+        const output = await callDynamo('Query', () =>
+          context.client.send(
+            new QueryCommand({
+              TableName: context.tableName,
+              KeyConditionExpression: `#pk = :pk AND #date ${side} :date`,
+              ExpressionAttributeNames: { '#pk': PK, '#date': SK, '#status': A.status },
+              ExpressionAttributeValues: { ':pk': { S: infoType }, ':date': { S: formatIsoDate(day) } },
+              ProjectionExpression: '#status',
+              ScanIndexForward: side === '>',
+              Limit: NEIGHBOURS_CHECKED,
+              ReturnConsumedCapacity: 'TOTAL',
+            }),
+          ),
+        );
+        context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'Query');
+        return (output.Items ?? []).some((row) => row[A.status]?.S === ItemStatus.Ok);
+      };
+      const [before, after] = await Promise.all([nearest('<'), nearest('>')]);
+      return before && after;
     },
 
     deferRetry(infoType, day, from, nowIso, retryDue) {
@@ -153,11 +222,12 @@ export function createDynamoRetryPath(context: DynamoContext): RetryPathMethods 
         infoType,
         day,
         'SET #status = :retry, #retryCount = :zero, #attempts = :zero, #retryShard = :shard, #retryDue = :due, ' +
-          '#updatedAt = :now, #claimToken = :released REMOVE #quarantineShard, #quarantineKey',
-        '#status = :quarantined',
+          '#updatedAt = :now, #claimToken = :released REMOVE #quarantineShard, #quarantineKey, #absentAttempts',
+        '#status IN (:quarantined, :absent)',
         {
           ':retry': { S: ItemStatus.Retry },
           ':quarantined': { S: ItemStatus.Quarantined },
+          ':absent': { S: ItemStatus.Absent },
           ':zero': { N: '0' },
           ':shard': retryShardOf(infoType, day),
           ':due': { S: retryDue },
@@ -260,6 +330,7 @@ function toQuarantinedItem(row: Item): QuarantinedItem {
   return {
     infoType: row[PK]?.S ?? '',
     day: parseIsoDate(row[SK]?.S),
+    status: row[A.status]?.S === ItemStatus.Absent ? ItemStatus.Absent : ItemStatus.Quarantined,
     retryCount: Number(row[A.retryCount]?.N ?? 0),
     ...(lastError === undefined ? {} : { lastError }),
     ...(updatedAt === undefined ? {} : { updatedAt }),

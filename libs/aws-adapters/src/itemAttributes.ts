@@ -19,7 +19,7 @@ function isRetryPath(status: ItemStatus): boolean {
 
 /**
  * The DynamoDB form of an item. The sparse index keys are derived here and only here: `retry_shard` and
- * `retry_due` exist on PENDING/RETRY items, `quarantine_shard`/`quarantine_key` on QUARANTINED ones, so an
+ * `retry_due` exist on PENDING/RETRY items, `quarantine_shard`/`quarantine_key` on QUARANTINED and ABSENT ones, so an
  * OK item drops out of both indexes simply by being written. Throws {@link InvalidItemError} for an item
  * the table cannot hold (a PENDING/RETRY item without `retryDue`, a non-finite value, a bad count).
  */
@@ -43,7 +43,7 @@ export function toAttributeMap(item: SeriesItem): Record<string, AttributeValue>
     map[A.retryShard] = { S: shardKey(ShardPrefix.Retry, shard) };
     map[A.retryDue] = { S: item.retryDue };
   }
-  if (item.status === ItemStatus.Quarantined) {
+  if (item.status === ItemStatus.Quarantined || item.status === ItemStatus.Absent) {
     map[A.quarantineShard] = { S: shardKey(ShardPrefix.Quarantine, shard) };
     map[A.quarantineKey] = { S: key };
   }

@@ -21,6 +21,8 @@ export const tableDefinition = {
     attempts: 'attempts',
     /** The delivery that made the latest claim on a date, so a claim whose answer was lost is its own. */
     claimToken: 'claim_token',
+    /** The attempts of this release cycle whose answer had no row for the date (a number set; see ABSENT). */
+    absentAttempts: 'absent_attempts',
     /** Lease items: their id, last date, first-request count and the delivery that claimed it. */
     leaseId: 'lease_id',
     lastDate: 'last',
@@ -39,7 +41,7 @@ export const tableDefinition = {
       sortKey: 'retry_due',
       nonKeyAttributes: ['status', 'retry_count', 'last_error'],
     },
-    /** Sparse: only QUARANTINED items carry `quarantine_shard`/`quarantine_key`. */
+    /** Sparse: only QUARANTINED and ABSENT items carry `quarantine_shard`/`quarantine_key`. */
     quarantined: {
       name: 'quarantined',
       partitionKey: 'quarantine_shard',

@@ -296,6 +296,7 @@ describe('createDynamoSeriesStore against dynalite', () => {
       {
         infoType: series,
         day: missing,
+        status: 'QUARANTINED',
         retryCount: 5,
         lastError: 'never answered',
         updatedAt: expect.any(String),

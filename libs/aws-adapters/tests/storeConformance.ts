@@ -1,6 +1,7 @@
 import { fc } from '@fast-check/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  NEIGHBOURS_CHECKED,
   parseIsoDate,
   type DateClaim,
   type DateClaimRequest,
@@ -835,7 +836,7 @@ export function describeStoreConformance(
           ]),
         );
         expect(withoutStamp(await store.listQuarantined(USD), () => CLOCK_START)).toEqual([
-          { infoType: USD, day: jan3, retryCount: 1, lastError: 'gave up' },
+          { infoType: USD, day: jan3, status: 'QUARANTINED', retryCount: 1, lastError: 'gave up' },
         ]);
       });
     });
@@ -918,8 +919,8 @@ export function describeStoreConformance(
         // Assess
         expect(outcomes).toEqual([true, true, false, false]);
         expect(withoutStamp(await store.listQuarantined(USD), () => CLOCK_START)).toEqual([
-          { infoType: USD, day: jan2, retryCount: 2, lastError: 'never answered' },
-          { infoType: USD, day: jan3, retryCount: 2, lastError: 'gave up' },
+          { infoType: USD, day: jan2, status: 'QUARANTINED', retryCount: 2, lastError: 'never answered' },
+          { infoType: USD, day: jan3, status: 'QUARANTINED', retryCount: 2, lastError: 'gave up' },
         ]);
         expect(await dueAt(store, END)).toEqual({ dates: [], leases: [] });
         expect(list(await store.presentDays(USD))).toEqual([jan2, jan3]);
@@ -1007,6 +1008,148 @@ export function describeStoreConformance(
       });
     });
 
+    describe('markAbsent', () => {
+      const absence = (on: Day, attempts: number, token: string): FailureRecord =>
+        failure(on, attempts, token, { error: 'no row', absent: true });
+
+      it('ends ABSENT a date whose every attempt of the cycle was an absence: off the retry path, listed, present', async () => {
+        // Prepare: jan2 answered without the date on attempts 1 and 2 (one claim each), jan3 has no item yet.
+        const { store } = await fresh();
+        await store.recordFailure(USD, absence(jan2, 1, 'delivery-a'));
+        await store.claimDates(USD, [jan2], request('delivery-b', { maxAttempts: 3 }));
+        await store.recordFailure(USD, absence(jan2, 2, 'delivery-b'));
+        await store.claimDates(USD, [jan2], request('delivery-c', { maxAttempts: 3 }));
+
+        // Act
+        const outcomes = [
+          await store.markAbsent(USD, absence(jan2, 3, 'delivery-c')),
+          await store.markAbsent(USD, absence(jan3, 1, 'delivery-a')),
+        ];
+
+        // Assess
+        expect(outcomes).toEqual([true, true]);
+        expect(withoutStamp(await store.listQuarantined(USD), () => CLOCK_START)).toEqual([
+          { infoType: USD, day: jan2, status: 'ABSENT', retryCount: 2, lastError: 'no row' },
+          { infoType: USD, day: jan3, status: 'ABSENT', retryCount: 0, lastError: 'no row' },
+        ]);
+        expect(await dueAt(store, END)).toEqual({ dates: [], leases: [] });
+        expect(list(await store.presentDays(USD))).toEqual([jan2, jan3]);
+        expect(await ledgerOf(store, USD, [jan2, jan3])).toEqual(
+          new Map([
+            [jan2, { kind: 'done' }],
+            [jan3, { kind: 'done' }],
+          ]),
+        );
+      });
+
+      it('refuses a date one of whose earlier attempts failed otherwise, and one another delivery claimed', async () => {
+        // Prepare: jan2's first attempt was an HTTP error, its second an absence; jan3 is claimed by delivery-b.
+        const { store } = await fresh();
+        await store.recordFailure(USD, failure(jan2, 1, 'delivery-a'));
+        await store.claimDates(USD, [jan2], request('delivery-b', { maxAttempts: 3 }));
+        await store.recordFailure(USD, absence(jan2, 2, 'delivery-b'));
+        await store.claimDates(USD, [jan2], request('delivery-c', { maxAttempts: 3 }));
+        await store.recordFailure(USD, absence(jan3, 1, 'delivery-a'));
+        await store.claimDates(USD, [jan3], request('delivery-b', { maxAttempts: 3 }));
+
+        // Act
+        const outcomes = [
+          await store.markAbsent(USD, absence(jan2, 3, 'delivery-c')),
+          await store.markAbsent(USD, absence(jan3, 2, 'delivery-a')),
+        ];
+
+        // Assess
+        expect(outcomes).toEqual([false, false]);
+        expect(await store.listQuarantined()).toEqual([]);
+        expect((await dueAt(store, END)).dates.map((item) => item.day)).toEqual([jan2, jan3]);
+      });
+
+      it('never takes an OK or QUARANTINED date', async () => {
+        // Prepare
+        const { store } = await fresh();
+        await store.writeValues(USD, 'simulated', [{ day: jan2, value: 1 }]);
+        await store.quarantine(USD, jan3, 'gave up', 1);
+
+        // Act
+        const outcomes = [
+          await store.markAbsent(USD, absence(jan2, 1, 'delivery-a')),
+          await store.markAbsent(USD, absence(jan3, 1, 'delivery-a')),
+        ];
+
+        // Assess
+        expect(outcomes).toEqual([false, false]);
+        expect((await store.listQuarantined(USD)).map((item) => [item.day, item.status])).toEqual([
+          [jan3, 'QUARANTINED'],
+        ]);
+        expect(await ledgerOf(store, USD, [jan2])).toEqual(new Map([[jan2, { kind: 'done' }]]));
+      });
+
+      it('starts a released cycle with no absences: the next cycle must find the date absent again', async () => {
+        // Prepare: ABSENT after one attempt, released, then one attempt that was an HTTP error.
+        const { store } = await fresh();
+        await store.markAbsent(USD, absence(jan2, 1, 'delivery-a'));
+        const released = await store.release(USD, jan2, DUE);
+        await store.claimDates(USD, [jan2], request('delivery-b', { maxAttempts: 2 }));
+        await store.recordFailure(USD, failure(jan2, 1, 'delivery-b'));
+        await store.claimDates(USD, [jan2], request('delivery-c', { maxAttempts: 2 }));
+
+        // Act
+        const outcome = await store.markAbsent(USD, absence(jan2, 2, 'delivery-c'));
+
+        // Assess
+        expect(released).toBe(true);
+        expect(outcome).toBe(false);
+        expect(await store.listQuarantined()).toEqual([]);
+      });
+    });
+
+    describe('publishedAround', () => {
+      it('answers whether an OK date lies among the nearest items on each side of a date', async () => {
+        // Prepare: OK on jan1 and jan5, RETRY on jan4; EUR has only values before jan3.
+        const { store } = await fresh();
+        await store.writeValues(USD, 'simulated', [
+          { day: jan1, value: 1 },
+          { day: jan5, value: 1 },
+        ]);
+        await store.recordFailure(USD, failure(jan4, 1, 'delivery-a'));
+        await store.writeValues(EUR, 'simulated', [{ day: jan2, value: 1 }]);
+        await store.writeValues(US, 'simulated', [{ day: jan4, value: 1 }]);
+
+        // Act
+        const answers = [
+          await store.publishedAround(USD, jan3),
+          await store.publishedAround(USD, jan4),
+          await store.publishedAround(USD, jan5),
+          await store.publishedAround(USD, jan1),
+          await store.publishedAround(EUR, jan3),
+        ];
+
+        // Assess
+        expect(answers).toEqual([true, true, false, false, false]);
+      });
+
+      it(`looks no further than ${NEIGHBOURS_CHECKED} items on each side`, async () => {
+        // Prepare: a value on jan1, then RETRY items on every date up to the checked limit, a value after.
+        const { store } = await fresh();
+        const base = jan1;
+        const far = base + NEIGHBOURS_CHECKED + 1;
+        await store.writeValues(USD, 'simulated', [
+          { day: base, value: 1 },
+          { day: far + 1, value: 1 },
+        ]);
+        for (let at = base + 1; at < far; at += 1)
+          await store.recordFailure(USD, failure(at, 1, 'delivery-a'));
+
+        // Act
+        const nearTheValue = await store.publishedAround(USD, base + 1);
+        const beyondReach = await store.publishedAround(USD, far);
+
+        // Assess
+        expect(nearTheValue).toBe(true);
+        expect(beyondReach).toBe(false);
+      });
+    });
+
     describe('listQuarantined', () => {
       it("lists every series' quarantined dates, or one series', sorted by series then date", async () => {
         // Prepare
@@ -1032,11 +1175,11 @@ export function describeStoreConformance(
 
         // Assess
         const [eur4, eur5, us2, usd1, usd3] = [
-          { infoType: EUR, day: jan4, retryCount: 2, lastError: 'HTTP 500' },
-          { infoType: EUR, day: jan5, retryCount: 2, lastError: 'HTTP 500' },
-          { infoType: US, day: jan2, retryCount: 0, lastError: 'never answered' },
-          { infoType: USD, day: jan1, retryCount: 1, lastError: 'gave up' },
-          { infoType: USD, day: jan3, retryCount: 1, lastError: 'gave up' },
+          { infoType: EUR, day: jan4, status: 'QUARANTINED', retryCount: 2, lastError: 'HTTP 500' },
+          { infoType: EUR, day: jan5, status: 'QUARANTINED', retryCount: 2, lastError: 'HTTP 500' },
+          { infoType: US, day: jan2, status: 'QUARANTINED', retryCount: 0, lastError: 'never answered' },
+          { infoType: USD, day: jan1, status: 'QUARANTINED', retryCount: 1, lastError: 'gave up' },
+          { infoType: USD, day: jan3, status: 'QUARANTINED', retryCount: 1, lastError: 'gave up' },
         ];
         expect(withoutStamp(all, stampOf)).toEqual([eur4, eur5, us2, usd1, usd3]);
         expect(withoutStamp(usd, stampOf)).toEqual([usd1, usd3]);
@@ -1159,6 +1302,7 @@ const ERRORS = [
 type Operation =
   | { readonly op: 'writeValues'; readonly series: string; readonly days: Day[] }
   | { readonly op: 'recordFailure'; readonly series: string; readonly failure: FailureRecord }
+  | { readonly op: 'markAbsent'; readonly series: string; readonly failure: FailureRecord }
   | {
       readonly op: 'claimDates';
       readonly series: string;
@@ -1216,20 +1360,23 @@ const time = fc.constantFrom(...TIMES);
 const token = fc.constantFrom(...TOKENS);
 const leaseId = fc.constantFrom(...LEASE_IDS);
 const error = fc.constantFrom(...ERRORS);
+const someFailure: fc.Arbitrary<FailureRecord> = fc.record({
+  day: oneDay,
+  error,
+  attempts: fc.integer({ min: 0, max: 4 }),
+  retryDue: time,
+  token,
+  absent: fc.boolean(),
+});
 
 const operation: fc.Arbitrary<Operation> = fc.oneof(
   fc.record({ op: fc.constant('writeValues' as const), series, days: someDays }),
   fc.record({
     op: fc.constant('recordFailure' as const),
     series,
-    failure: fc.record({
-      day: oneDay,
-      error,
-      attempts: fc.integer({ min: 0, max: 4 }),
-      retryDue: time,
-      token,
-    }),
+    failure: someFailure,
   }),
+  fc.record({ op: fc.constant('markAbsent' as const), series, failure: someFailure }),
   fc.record({
     op: fc.constant('claimDates' as const),
     series,
@@ -1312,6 +1459,8 @@ async function apply(backend: ConformanceBackend, step: Operation): Promise<unkn
         );
       case 'recordFailure':
         return await store.recordFailure(step.series, step.failure);
+      case 'markAbsent':
+        return await store.markAbsent(step.series, step.failure);
       case 'claimDates':
         return entries(await store.claimDates(step.series, step.days, step.request));
       case 'deferRetry':
@@ -1360,6 +1509,7 @@ async function observe(store: SeriesStore): Promise<unknown> {
       leases: [...(await store.listLeases(infoType))].sort((a, b) => a.first - b.first),
       ledger: entries(await ledgerOf(store, infoType, DAYS)),
       quarantined: withoutStamp(await store.listQuarantined(infoType), () => CLOCK_START),
+      publishedAround: await Promise.all(DAYS.map((at) => store.publishedAround(infoType, at))),
     });
   }
   return {

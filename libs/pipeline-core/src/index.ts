@@ -68,6 +68,7 @@ export type {
   BatchWriteOutcome,
   FailureRecord,
 } from './seriesStore.js';
+export { NEIGHBOURS_CHECKED } from './seriesStore.js';
 export type { WorkQueue, SendReport, FailedSend } from './workQueue.js';
 export type { Observation, FetchOptions, SeriesSource } from './source.js';
 export { sourceWindowDays, sgsDailyWindowDays } from './sourceWindows.js';

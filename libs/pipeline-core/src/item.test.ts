@@ -4,7 +4,7 @@ import { IllegalTransitionError } from './errors.js';
 import { canTransition, ItemStatus, transition } from './item.js';
 
 describe('status machine', () => {
-  const { Ok: OK, Pending: PENDING, Retry: RETRY, Quarantined: QUARANTINED } = ItemStatus;
+  const { Ok: OK, Pending: PENDING, Retry: RETRY, Quarantined: QUARANTINED, Absent: ABSENT } = ItemStatus;
 
   it.each([
     [undefined, OK],
@@ -17,6 +17,11 @@ describe('status machine', () => {
     [RETRY, RETRY],
     [RETRY, QUARANTINED],
     [QUARANTINED, RETRY],
+    [RETRY, ABSENT],
+    [PENDING, ABSENT],
+    [undefined, ABSENT],
+    [ABSENT, RETRY],
+    [ABSENT, OK],
     [OK, OK],
   ])('allows %s -> %s', (from, to) => {
     // Act
@@ -35,6 +40,10 @@ describe('status machine', () => {
     [RETRY, PENDING],
     [QUARANTINED, PENDING],
     [undefined, PENDING],
+    [OK, ABSENT],
+    [QUARANTINED, ABSENT],
+    [ABSENT, QUARANTINED],
+    [ABSENT, PENDING],
   ])('forbids %s -> %s', (from, to) => {
     // Act
     const allowed = canTransition(from, to);
@@ -52,7 +61,7 @@ describe('status machine', () => {
     expect(attempt).toThrow('illegal status change OK -> RETRY for CURRENCY#USD#2024-01-02');
   });
 
-  test.prop([fc.array(fc.constantFrom(OK, PENDING, RETRY, QUARANTINED), { maxLength: 30 })])(
+  test.prop([fc.array(fc.constantFrom(OK, PENDING, RETRY, QUARANTINED, ABSENT), { maxLength: 30 })])(
     'once OK, an item stays OK whatever is attempted on it',
     (attempts) => {
       // Prepare

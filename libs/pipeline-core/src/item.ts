@@ -2,14 +2,17 @@ import type { Day } from './dates.js';
 import { IllegalTransitionError } from './errors.js';
 
 /**
- * Where a date stands: a good value, waiting for a retry, or given up on. `PENDING` is only found on tables
- * written before the work ledger (a placeholder for a first attempt) and behaves as `RETRY`.
+ * Where a date stands: a good value, waiting for a retry, or given up on: `QUARANTINED` when its attempts
+ * failed, `ABSENT` when the source answered every attempt without it while publishing the dates around it
+ * (a closure no calendar knew of). `PENDING` is only found on tables written before the work ledger (a
+ * placeholder for a first attempt) and behaves as `RETRY`.
  */
 export const ItemStatus = {
   Ok: 'OK',
   Pending: 'PENDING',
   Retry: 'RETRY',
   Quarantined: 'QUARANTINED',
+  Absent: 'ABSENT',
 } as const;
 export type ItemStatus = (typeof ItemStatus)[keyof typeof ItemStatus];
 
@@ -32,13 +35,22 @@ export interface SeriesItem {
 }
 
 // The state machine of DESIGN.md. A good value is always welcome (any status may become OK), and nothing
-// ever leaves OK: a missing value must not replace a good one. QUARANTINED only leaves by release (RETRY).
+// ever leaves OK: a missing value must not replace a good one. QUARANTINED and ABSENT only leave by release
+// (RETRY) or a value.
 const ALLOWED: Readonly<Record<ItemStatus | 'NONE', readonly ItemStatus[]>> = {
-  // A date without an item gets its value, a failed or claimed attempt, or quarantine when its budget is spent.
-  NONE: [ItemStatus.Ok, ItemStatus.Retry, ItemStatus.Quarantined],
-  [ItemStatus.Pending]: [ItemStatus.Pending, ItemStatus.Ok, ItemStatus.Retry, ItemStatus.Quarantined],
-  [ItemStatus.Retry]: [ItemStatus.Retry, ItemStatus.Ok, ItemStatus.Quarantined],
+  // A date without an item gets its value, a failed or claimed attempt, or a terminal status when its only
+  // attempt was its last (MAX_RETRIES = 0).
+  NONE: [ItemStatus.Ok, ItemStatus.Retry, ItemStatus.Quarantined, ItemStatus.Absent],
+  [ItemStatus.Pending]: [
+    ItemStatus.Pending,
+    ItemStatus.Ok,
+    ItemStatus.Retry,
+    ItemStatus.Quarantined,
+    ItemStatus.Absent,
+  ],
+  [ItemStatus.Retry]: [ItemStatus.Retry, ItemStatus.Ok, ItemStatus.Quarantined, ItemStatus.Absent],
   [ItemStatus.Quarantined]: [ItemStatus.Quarantined, ItemStatus.Retry, ItemStatus.Ok],
+  [ItemStatus.Absent]: [ItemStatus.Absent, ItemStatus.Retry, ItemStatus.Ok],
   [ItemStatus.Ok]: [ItemStatus.Ok],
 };
 

@@ -74,14 +74,21 @@ export interface DateClaimRequest {
   readonly retryDue: string;
 }
 
-/** A quarantined date, as listed for inspection. */
+/**
+ * A date that left the retry path for a human to look at, as listed for inspection: `QUARANTINED` (its
+ * attempts failed) or `ABSENT` (the source never published it, though it published the dates around it).
+ */
 export interface QuarantinedItem {
   readonly infoType: string;
   readonly day: Day;
+  readonly status: 'QUARANTINED' | 'ABSENT';
   readonly retryCount: number;
   readonly lastError?: string;
   readonly updatedAt?: string;
 }
+
+/** Items on each side of a date that `publishedAround` looks at. */
+export const NEIGHBOURS_CHECKED = 10;
 
 /** A good value to store as `OK`. */
 export interface GoodValue {
@@ -111,6 +118,11 @@ export interface FailureRecord {
    * released since, is left alone: a late report cannot spend an attempt it did not make.
    */
   readonly token: string;
+  /**
+   * The source answered the request without this date (no row) while the request succeeded. A date whose
+   * every attempt was such an answer may end `ABSENT` instead of `QUARANTINED` (see `markAbsent`).
+   */
+  readonly absent?: boolean;
 }
 
 /**
@@ -162,11 +174,24 @@ export interface SeriesStore {
    * (a release just gave it back, even if the index read was stale) and an OK item are never quarantined.
    */
   quarantine(infoType: string, day: Day, lastError: string, maxAttempts: number): Promise<boolean>;
-  /** Quarantined dates, optionally of one series, from every shard of the `quarantined` index. */
+  /**
+   * Whether the source published values on both sides of a date: among the nearest dates that have an item
+   * (up to {@link NEIGHBOURS_CHECKED} on each side), at least one before it and one after it is OK.
+   */
+  publishedAround(infoType: string, day: Day): Promise<boolean>;
+  /**
+   * Records a date's last attempt as `ABSENT` (terminal, listed with the quarantine, not alarmed) when every
+   * attempt of its release cycle found the source answering without it: this one (`failure.absent`) and each
+   * earlier one, recorded as absences by `recordFailure`. The same claim rules as `recordFailure`. False when
+   * any earlier attempt failed otherwise (or died unrecorded), or the claim is not this delivery's: the caller
+   * then records the failure as usual.
+   */
+  markAbsent(infoType: string, failure: FailureRecord): Promise<boolean>;
+  /** QUARANTINED and ABSENT dates, optionally of one series, from every shard of the `quarantined` index. */
   listQuarantined(infoType?: string): Promise<QuarantinedItem[]>;
   /**
-   * Puts a QUARANTINED item back into the retry path with its full budget, due at `retryDue`, under a fresh
-   * claim token so that no delivery from before the release can record on it.
+   * Puts a QUARANTINED or ABSENT item back into the retry path with its full budget, due at `retryDue`, under a
+   * fresh claim token so that no delivery from before the release can record on it.
    */
   release(infoType: string, day: Day, retryDue: string): Promise<boolean>;
 }

@@ -22,6 +22,8 @@ export const MetricName = {
   RetriesEnqueued: 'RetriesEnqueued',
   /** Dates that used their retry budget and became QUARANTINED. */
   Quarantined: 'Quarantined',
+  /** Dates the source never published while publishing the dates around them; they became ABSENT (not alarmed). */
+  DatesAbsent: 'DatesAbsent',
   /** Message bodies that can never be processed (they end in the dead-letter queue). */
   PoisonMessages: 'PoisonMessages',
 } as const;

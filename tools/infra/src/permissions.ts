@@ -24,8 +24,8 @@ export const functionPermissions: Record<FunctionName, FunctionPermissions> = {
     tableIndexes: [],
     workQueue: ['sqs:SendMessage'],
   },
-  // Claims a lease or dates (conditional updates, re-read when refused), writes OK values, records failures,
-  // closes the lease.
+  // Claims a lease or dates (conditional updates, re-read when refused), writes OK values, records failures
+  // (reading the dates around one the source never published), closes the lease.
   scraper: {
     table: [
       'dynamodb:Query',

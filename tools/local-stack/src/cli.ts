@@ -66,7 +66,9 @@ async function dispatch(command: CliCommand, io: CliIo): Promise<number> {
       else if (items.length === 0) io.out('no quarantined dates\n');
       else
         for (const item of items)
-          io.out(`${item.infoType}\t${item.date}\tretries ${item.retryCount}\t${item.lastError}\n`);
+          io.out(
+            `${item.infoType}\t${item.date}\t${item.status}\tretries ${item.retryCount}\t${item.lastError}\n`,
+          );
       return ExitCode.Ok;
     }
     case 'quarantine-release': {

@@ -10,22 +10,26 @@ export interface StoreLocation {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Quarantined dates in plain form, as `quarantine list` prints them. */
+/**
+ * Dates set aside for an operator in plain form, as `quarantine list` prints them: `QUARANTINED` (every
+ * attempt failed) or `ABSENT` (the source never published the date, though it published those around it).
+ */
 export interface QuarantineListing {
   readonly infoType: string;
   readonly date: string;
+  readonly status: 'QUARANTINED' | 'ABSENT';
   readonly retryCount: number;
   readonly lastError: string;
   readonly updatedAt?: string;
 }
 
-/** Lists the quarantined dates (of one series, or all) through the pipeline's store and its sparse index. */
+/** Lists the QUARANTINED and ABSENT dates (of one series, or all) through the store and its sparse index. */
 export async function listQuarantine(location: StoreLocation, series?: string): Promise<QuarantineListing[]> {
   return withStore(location, async (store) => (await store.listQuarantined(series)).map(toListing));
 }
 
 /**
- * Puts quarantined dates of `series` back into the retry path with a fresh budget (due now): those in
+ * Puts QUARANTINED and ABSENT dates of `series` back into the retry path with a fresh budget (due now): those in
  * `[from, to]` (ISO, inclusive; either end open). The next run's retry_recheck re-enqueues them.
  * Returns the dates released.
  */
@@ -51,6 +55,7 @@ function toListing(item: QuarantinedItem): QuarantineListing {
   return {
     infoType: item.infoType,
     date: formatIsoDate(item.day),
+    status: item.status,
     retryCount: item.retryCount,
     lastError: item.lastError ?? '',
     ...(item.updatedAt === undefined ? {} : { updatedAt: item.updatedAt }),

@@ -145,6 +145,7 @@ describe('cli quarantine', () => {
     const items = JSON.parse(listed.out) as {
       infoType: string;
       date: string;
+      status: string;
       retryCount: number;
       lastError: string;
     }[];
@@ -162,7 +163,11 @@ describe('cli quarantine', () => {
 
     // Assess
     expect(items.length).toBeGreaterThan(5);
-    expect(items.every((item) => item.infoType === 'FUEL#DIESEL' && item.retryCount === 0)).toBe(true);
+    expect(
+      items.every(
+        (item) => item.infoType === 'FUEL#DIESEL' && item.status === 'QUARANTINED' && item.retryCount === 0,
+      ),
+    ).toBe(true);
     expect(items[0]?.lastError).toContain('simulated server error');
     expect(released.out).toContain(`released ${items.length} date(s) of FUEL#DIESEL`);
     expect(after.out).toBe('no quarantined dates\n');

@@ -1,25 +1,28 @@
 import type { Day } from '../dates.js';
-import type {
-  BatchWriteOutcome,
-  DateClaim,
-  DateClaimRequest,
-  DueItem,
-  DueLease,
-  DueWork,
-  FailureRecord,
-  Lease,
-  LeaseClaim,
-  QuarantinedItem,
-  SeriesStore,
+import {
+  NEIGHBOURS_CHECKED,
+  type BatchWriteOutcome,
+  type DateClaim,
+  type DateClaimRequest,
+  type DueItem,
+  type DueLease,
+  type DueWork,
+  type FailureRecord,
+  type Lease,
+  type LeaseClaim,
+  type QuarantinedItem,
+  type SeriesStore,
 } from '../seriesStore.js';
 
 export interface MemoryItem {
-  status: 'OK' | 'PENDING' | 'RETRY' | 'QUARANTINED';
+  status: 'OK' | 'PENDING' | 'RETRY' | 'QUARANTINED' | 'ABSENT';
   value: number | null;
   retryCount: number;
   /** Attempts made in this release cycle; absent on items written before the work ledger. */
   attempts?: number;
   claimToken?: string;
+  /** The attempts of this release cycle whose answer had no row for the date (DynamoDB: a number set). */
+  absentAttempts?: readonly number[];
   lastError?: string;
   retryDue?: string;
   source?: string;
@@ -193,18 +196,24 @@ export class MemorySeriesStore implements SeriesStore {
   private inRetryPath(item: MemoryItem | undefined): boolean {
     return item !== undefined && (item.status === 'PENDING' || item.status === 'RETRY');
   }
+  /**
+   * As the DynamoDB condition of a failure record: only a missing item, or a retry-path item this delivery
+   * claimed (or none did), and attempts never go down.
+   */
+  private mayRecord(before: MemoryItem | undefined, failure: FailureRecord): boolean {
+    return (
+      before === undefined ||
+      (this.inRetryPath(before) &&
+        (before.claimToken === undefined || before.claimToken === failure.token) &&
+        attemptsOf(before) <= failure.attempts)
+    );
+  }
   async recordFailure(infoType: string, failure: FailureRecord) {
     this.check('recordFailure', infoType);
     this.calls.updates += 1;
     const before = this.series(infoType).get(failure.day);
-    // As the DynamoDB condition: only a missing item, or a retry-path item this delivery claimed (or none
-    // did), and attempts never go down.
-    const allowed =
-      before === undefined ||
-      (this.inRetryPath(before) &&
-        (before.claimToken === undefined || before.claimToken === failure.token) &&
-        attemptsOf(before) <= failure.attempts);
-    if (!allowed) return 'left-alone' as const;
+    if (!this.mayRecord(before, failure)) return 'left-alone' as const;
+    const absentAttempts = withAbsence(before?.absentAttempts, failure);
     this.put(infoType, failure.day, {
       claimToken: failure.token,
       status: 'RETRY',
@@ -213,8 +222,36 @@ export class MemorySeriesStore implements SeriesStore {
       retryCount: Math.max(0, failure.attempts - 1),
       lastError: clip(failure.error),
       retryDue: failure.retryDue,
+      ...(absentAttempts === undefined ? {} : { absentAttempts }),
     });
     return 'recorded' as const;
+  }
+  async publishedAround(infoType: string, day: Day) {
+    this.check('publishedAround', infoType);
+    const days = [...this.series(infoType).keys()].sort((a, b) => a - b);
+    const isOk = (at: Day) => this.series(infoType).get(at)?.status === 'OK';
+    const before = days.filter((at) => at < day).slice(-NEIGHBOURS_CHECKED);
+    const after = days.filter((at) => at > day).slice(0, NEIGHBOURS_CHECKED);
+    return before.some(isOk) && after.some(isOk);
+  }
+  async markAbsent(infoType: string, failure: FailureRecord) {
+    this.check('markAbsent', infoType);
+    this.calls.updates += 1;
+    const before = this.series(infoType).get(failure.day);
+    // As the DynamoDB condition: recordFailure's, and every earlier attempt of the cycle an absence.
+    const earlier = Array.from({ length: failure.attempts - 1 }, (_, index) => index + 1);
+    const allAbsent = earlier.every((attempt) => before?.absentAttempts?.includes(attempt) ?? false);
+    if (!this.mayRecord(before, failure) || !allAbsent) return false;
+    this.put(infoType, failure.day, {
+      claimToken: failure.token,
+      status: 'ABSENT',
+      value: null,
+      attempts: failure.attempts,
+      retryCount: Math.max(0, failure.attempts - 1),
+      lastError: clip(failure.error),
+      absentAttempts: withAbsence(before?.absentAttempts, { ...failure, absent: true }) ?? [],
+    });
+    return true;
   }
   async dueItems(nowIso: string): Promise<DueWork> {
     this.check('dueItems', '');
@@ -261,6 +298,7 @@ export class MemorySeriesStore implements SeriesStore {
       lastError: clip(lastError),
       ...(before?.attempts === undefined ? {} : { attempts: before.attempts }),
       ...(before?.claimToken === undefined ? {} : { claimToken: before.claimToken }),
+      ...(before?.absentAttempts === undefined ? {} : { absentAttempts: before.absentAttempts }),
     });
     return true;
   }
@@ -270,10 +308,11 @@ export class MemorySeriesStore implements SeriesStore {
     for (const [series, items] of this.items) {
       if (infoType !== undefined && series !== infoType) continue;
       for (const [day, item] of items) {
-        if (item.status !== 'QUARANTINED') continue;
+        if (item.status !== 'QUARANTINED' && item.status !== 'ABSENT') continue;
         found.push({
           infoType: series,
           day,
+          status: item.status,
           retryCount: item.retryCount,
           ...(item.lastError === undefined ? {} : { lastError: item.lastError }),
         });
@@ -286,7 +325,7 @@ export class MemorySeriesStore implements SeriesStore {
   async release(infoType: string, day: Day, retryDue: string) {
     this.check('release', infoType);
     const before = this.series(infoType).get(day);
-    if (before?.status !== 'QUARANTINED') return false;
+    if (before?.status !== 'QUARANTINED' && before?.status !== 'ABSENT') return false;
     this.put(infoType, day, {
       status: 'RETRY',
       value: null,
@@ -314,6 +353,17 @@ function clip(text: string): string {
 /** Attempts an item has made; items written before the ledger count retries spent, one fewer. */
 function attemptsOf(item: MemoryItem): number {
   return item.attempts ?? item.retryCount + 1;
+}
+
+/** The absences of a cycle with this failure's attempt added when it is one (a set: adding twice is once). */
+function withAbsence(
+  absences: readonly number[] | undefined,
+  failure: FailureRecord,
+): readonly number[] | undefined {
+  if (!failure.absent) return absences;
+  const all = new Set(absences ?? []);
+  all.add(failure.attempts);
+  return [...all].sort((a, b) => a - b);
 }
 
 function publicLease(lease: MemoryLease): Lease {

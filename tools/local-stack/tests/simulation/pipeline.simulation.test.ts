@@ -2,7 +2,8 @@
  * The three services (data_clustering, scraper, retry_recheck) against one in-memory table, with an adversary
  * choosing the schedule: clustering runs, first deliveries, redeliveries after a crash at any store call,
  * duplicate and concurrent deliveries, claims whose answer is lost, retry_recheck runs, clock jumps around
- * every back-off and timeout, releases of quarantined dates, and a source that goes down and comes back.
+ * every back-off and timeout, releases of quarantined dates, a source that goes down and comes back, and dates
+ * the source leaves out of every answer (an unscheduled closure) until it publishes them late.
  *
  * Environment:
  * - `SIMULATION_RUNS`: how many random schedules the property plays (default 1000, what `npm test` runs, in
@@ -13,7 +14,8 @@
  * The adversary is not steered around anything: it releases dates whenever it likes (also with MAX_RETRIES=0,
  * and while deliveries are in flight), crashes a delivery at any store call (the quarantine included) or kills
  * it inside a source request, and any ask of a date the asking delivery did not claim is a violation, as is a
- * date quarantined after fewer or more than 1 + MAX_RETRIES asks since its last release. The schedules it
+ * date quarantined after fewer or more than 1 + MAX_RETRIES asks since its last release, or ABSENT after one
+ * answer that held it or failed (or after a budget not wholly spent). The schedules it
  * found that broke the services are kept as named cases at the end ("regression: ...").
  */
 import { fc, test } from '@fast-check/vitest';
@@ -144,6 +146,10 @@ class SimSource implements SeriesSource {
   up = true;
   /** Asks of each date since its last release (the dates claimed), and all asks ever (any date asked). */
   readonly asks = new Map<string, number>();
+  /** Of the asks since the date's last release, those the source answered without the date (no row). */
+  readonly absences = new Map<string, number>();
+  /** Dates the source leaves out of every answer (an unscheduled closure), until it publishes them late. */
+  readonly unpublished = new Set<string>();
   readonly totalAsks = new Map<string, number>();
   readonly requests: { infoType: string; from: Day; to: Day }[] = [];
   /** Set by a delivery that is to stall in its request: receives the gate it then waits on. */
@@ -179,6 +185,13 @@ class SimSource implements SeriesSource {
     }
     // The answer is decided when the request is made; a stalled delivery receives it when it resumes.
     const answer = this.up ? this.observations(series, from, to) : sourceDown();
+    if (!(answer instanceof Error)) {
+      const answered = new Set(answer.map((observation) => observation.day));
+      for (const day of calendarFor(series.calendar).datesBetween(from, to)) {
+        const key = dateKey(series.infoType, day);
+        if (!answered.has(day)) this.absences.set(key, (this.absences.get(key) ?? 0) + 1);
+      }
+    }
     const onStall = this.onStall;
     this.onStall = undefined;
     if (onStall !== undefined) {
@@ -194,6 +207,7 @@ class SimSource implements SeriesSource {
     const observations: Observation[] = [];
     for (const day of calendarFor(series.calendar).datesBetween(from, to)) {
       const draw = this.random();
+      if (this.unpublished.has(dateKey(series.infoType, day))) continue;
       // A bad answer for this date: no row (left out), no value, or a value the quality check refuses.
       if (draw >= this.badValueRate) observations.push({ day, value: sourceValue(day) });
       else if (draw < this.badValueRate / 3) observations.push({ day, value: null });
@@ -528,13 +542,17 @@ class World {
     this.clock = new Date(target);
   }
 
-  /** An operator releases quarantined date `pick`: its budget is whole again, and so is its count of asks. */
+  /**
+   * An operator releases set-aside (QUARANTINED or ABSENT) date `pick`: its budget is whole again, and so are
+   * its counts of asks and absences.
+   */
   async release(pick: number): Promise<void> {
     const quarantined = await this.store.listQuarantined();
     if (quarantined.length === 0) return;
     const { infoType, day } = quarantined[pick % quarantined.length] as (typeof quarantined)[number];
     if (!(await this.store.release(infoType, day, this.clock.toISOString()))) return;
     this.source.asks.set(dateKey(infoType, day), 0);
+    this.source.absences.set(dateKey(infoType, day), 0);
   }
 
   /**
@@ -631,8 +649,9 @@ class World {
   }
 
   /**
-   * What must hold once the pipeline is at rest: every expected date OK with the source's value, or
-   * QUARANTINED having spent exactly its budget of asks since its last release; no OK value ever replaced.
+   * What must hold once the pipeline is at rest: every expected date OK with the source's value, QUARANTINED
+   * having spent exactly its budget of asks since its last release, or ABSENT having spent it on answers that
+   * all left the date out; no OK value ever replaced.
    */
   finalProblems(): string[] {
     const problems = [...this.violations];
@@ -650,6 +669,16 @@ class World {
         if (item.status === 'OK') {
           if (item.value !== sourceValue(day))
             problems.push(`${key} is OK with ${item.value}, not the source's`);
+        } else if (item.status === 'ABSENT') {
+          const absences = this.source.absences.get(key) ?? 0;
+          if (
+            asks !== 1 + this.config.maxRetries ||
+            absences !== asks ||
+            item.retryCount !== this.config.maxRetries
+          )
+            problems.push(
+              `${key} ABSENT after ${asks} asks since its last release, ${absences} of them answered without it`,
+            );
         } else if (item.status !== 'QUARANTINED') {
           problems.push(`${key} ends ${item.status}`);
         } else if (asks !== 1 + this.config.maxRetries || item.retryCount !== this.config.maxRetries) {
@@ -726,6 +755,7 @@ type Step =
   | { readonly kind: 'jump'; readonly by: Jump }
   | { readonly kind: 'release'; readonly pick: number }
   | { readonly kind: 'source'; readonly up: boolean }
+  | { readonly kind: 'publish' }
   | { readonly kind: 'cycle' };
 
 async function play(world: World, step: Step): Promise<void> {
@@ -746,6 +776,9 @@ async function play(world: World, step: Step): Promise<void> {
       return world.release(step.pick);
     case 'source':
       world.source.up = step.up;
+      return;
+    case 'publish':
+      world.source.unpublished.clear();
       return;
     case 'cycle':
       return world.cycle();
@@ -809,6 +842,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat(20) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('source' as const), up: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cycle' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('publish' as const) }) },
 );
 
 const config: fc.Arbitrary<Config> = fc.record({
@@ -826,6 +860,16 @@ const scenario = fc.record({
   /** A table written before the work ledger, with its PENDING placeholders and a message without a lease. */
   legacy: rarely,
   sourceUpAtStart: fc.boolean(),
+  /** Dates the source leaves out of every answer while it publishes the others, until a `publish` step. */
+  unpublished: fc.subarray(
+    [
+      'CURRENCY#USD 2024-01-25',
+      'CURRENCY#USD 2024-01-29',
+      'CURRENCY#USD 2024-01-31',
+      'CURRENCY#EUR 2024-01-30',
+    ],
+    { maxLength: 2 },
+  ),
   steps: fc.array(step, { maxLength: 60, size: 'max' }),
   sourceUpAtEnd: fc.boolean(),
 });
@@ -843,12 +887,13 @@ const SEED = integerFromEnv('SIMULATION_SEED', 20_240_201, Number.MIN_SAFE_INTEG
 
 describe('the pipeline against an adversarial schedule', () => {
   test.prop([scenario], { numRuns: RUNS, seed: SEED })(
-    `comes to rest with every date OK or QUARANTINED after exactly 1 + MAX_RETRIES asks (${RUNS} schedules)`,
-    async ({ config: chosen, legacy, sourceUpAtStart, steps, sourceUpAtEnd }) => {
+    `comes to rest with every date OK, or QUARANTINED or ABSENT after exactly 1 + MAX_RETRIES asks (${RUNS} schedules)`,
+    async ({ config: chosen, legacy, sourceUpAtStart, unpublished, steps, sourceUpAtEnd }) => {
       // Prepare
       const world = new World(chosen);
       if (legacy) world.seedLegacy();
       world.source.up = sourceUpAtStart;
+      for (const key of unpublished) world.source.unpublished.add(key);
 
       // Act
       await world.cluster('routine');
@@ -1119,4 +1164,42 @@ describe('the pipeline on named schedules', () => {
     }
     expect(world.finalProblems()).toEqual([]);
   });
+});
+
+describe('the pipeline on a date the source never publishes', () => {
+  it.each([0, 2])(
+    'ends it ABSENT after 1 + MAX_RETRIES asks, asks it no more, and stores it once released and published (MAX_RETRIES=%s)',
+    async (maxRetries) => {
+      // Prepare: the source publishes every USD date but 2024-01-29
+      const world = new World({ maxRetries });
+      const closed = '2024-01-29';
+      world.source.unpublished.add(dateKey(USD.infoType, parseIsoDate(closed)));
+
+      // Act: the backfill runs to rest, then a day of routine and audit clustering runs
+      await world.cluster();
+      const atRest = await world.runToEnd(true);
+      const absent = world.item(USD, closed);
+      const asksWhenAbsent = world.asksOf(USD, closed);
+      await world.jump(24 * HOUR_MS);
+      await world.cluster('routine');
+      await world.cluster('audit');
+      await world.runToEnd(true);
+      const asksAfterClustering = world.asksOf(USD, closed);
+      world.source.unpublished.clear();
+      await world.release(0);
+      await world.runToEnd(true);
+
+      // Assess
+      expect(atRest).toBe(true);
+      expect(absent).toMatchObject({ status: 'ABSENT', retryCount: maxRetries });
+      expect(asksWhenAbsent).toBe(1 + maxRetries);
+      expect(asksAfterClustering).toBe(1 + maxRetries);
+      expect(world.item(USD, closed)).toMatchObject({
+        status: 'OK',
+        value: sourceValue(parseIsoDate(closed)),
+      });
+      expect(world.asksOf(USD, closed)).toBe(1);
+      expect(world.finalProblems()).toEqual([]);
+    },
+  );
 });
