@@ -849,8 +849,9 @@ const config: fc.Arbitrary<Config> = fc.record({
   maxRetries: fc.integer({ min: 0, max: 3 }),
   windowDays: fc.integer({ min: 1, max: 8 }),
   backoffBaseMs: fc.constantFrom(MINUTE_MS, 10 * MINUTE_MS, 2 * HOUR_MS),
-  inflightTimeoutMs: fc.constantFrom(5 * MINUTE_MS, HOUR_MS),
-  pendingTimeoutMs: fc.constantFrom(5 * MINUTE_MS, HOUR_MS),
+  // Timeouts shorter than a delivery may live (the Lambda timeout) included: the bound must not lean on them.
+  inflightTimeoutMs: fc.constantFrom(30 * SECOND_MS, 5 * MINUTE_MS, HOUR_MS),
+  pendingTimeoutMs: fc.constantFrom(30 * SECOND_MS, 5 * MINUTE_MS, HOUR_MS),
   badValueRate: fc.constantFrom(0, 0.2, 0.5),
   seed: fc.integer(),
 });
