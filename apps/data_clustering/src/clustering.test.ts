@@ -453,3 +453,26 @@ describe('runClustering', () => {
     expect(store.calls.itemWrites).toBe(0);
   });
 });
+
+describe("runClustering on Brazil's clock", () => {
+  // Tuesday 2024-03-05: at 01:30 UTC it is still Monday evening in Brasília (UTC-3), at 23:30 UTC Tuesday.
+  const sameDayLag = makeSeries({ start: parseIsoDate('2024-03-01'), publicationLagDays: 0 });
+
+  it.each([
+    ['2024-03-05T01:30:00.000Z', '2024-03-04'],
+    ['2024-03-05T23:30:00.000Z', '2024-03-05'],
+    ['2024-03-06T02:59:00.000Z', '2024-03-05'],
+    ['2024-03-06T03:00:00.000Z', '2024-03-06'],
+  ])('at %s asks for nothing after %s, the date in Brasília', async (at, lastDate) => {
+    // Prepare
+    const { deps, queue } = makeDeps({ catalog: [sameDayLag], now: () => new Date(at) });
+
+    // Act
+    await runClustering(deps, 'routine');
+
+    // Assess
+    const asked = queue.messages().flatMap((message) => message.dates_to_download);
+    expect(asked.at(-1)).toBe(lastDate);
+    expect(asked[0]).toBe('2024-03-01');
+  });
+});

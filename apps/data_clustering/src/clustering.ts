@@ -4,7 +4,7 @@ import {
   encodeMessage,
   maxDatesPerMessage,
   formatIsoDate,
-  todayUtc,
+  lastExpectedDay,
   type Day,
   findGaps,
   type Lease,
@@ -73,7 +73,7 @@ async function clusterSeries(
 ): Promise<SeriesClusteringResult> {
   const { store, telemetry } = deps;
   const now = deps.now();
-  const end = todayUtc(now) - series.publicationLagDays;
+  const end = lastExpectedDay(series, now);
   const watermark = mode === 'routine' ? await store.readWatermark(series.infoType) : undefined;
   const from = Math.max(series.start, watermark === undefined ? series.start : watermark + 1);
   if (from > end) return { infoType: series.infoType, gaps: 0, messages: 0, deferred: 0 };

@@ -215,7 +215,7 @@ describe('scrapeRecord', () => {
     ]);
   });
 
-  it('records missing, null, out-of-bounds and non-positive values as RETRY with the reason', async () => {
+  it('records missing, null and out-of-bounds values as RETRY with the reason', async () => {
     // Prepare
     const { deps, store, source } = makeDeps();
     const body = await openStream(store, week);
@@ -239,8 +239,8 @@ describe('scrapeRecord', () => {
       'the source returned no row for this date',
       'the source returned the date without a value',
       "value 50 is outside the series' bounds [1, 10]",
-      'value -1 is not positive',
-      'value 0 is not positive',
+      "value -1 is outside the series' bounds [1, 10]",
+      "value 0 is outside the series' bounds [1, 10]",
     ]);
     for (const date of week) {
       expect(itemOn(store, date)).toMatchObject({

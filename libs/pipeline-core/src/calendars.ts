@@ -35,6 +35,18 @@ function createCalendar(id: CalendarId): Calendar {
   }
 }
 
+/**
+ * The days a calendar can answer for, when it cannot answer for every day: the BR-business calendar knows
+ * Brazil's holidays for {@link brazilHolidayYears} only. Undefined: no limit.
+ */
+export function calendarCoverage(id: CalendarId): { readonly first: Day; readonly last: Day } | undefined {
+  if (id !== CalendarId.BrazilBusiness) return undefined;
+  return {
+    first: dayFromCivil(brazilHolidayYears.first, 1, 1),
+    last: dayFromCivil(brazilHolidayYears.last, 12, 31),
+  };
+}
+
 /** Collects the dates from `first` while `<= to`, stepping with `next`: for the sparse calendars. */
 function collect(first: Day, to: Day, next: (day: Day) => Day): Int32Array {
   const days: number[] = [];

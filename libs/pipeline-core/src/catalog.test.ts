@@ -144,6 +144,30 @@ describe('parseCatalog', () => {
     ['bounds as text', [sgsEntry({ bounds: { min: '0', max: '9' } })], CatalogError, /bounds must be/],
     ['a negative lag', [sgsEntry({ publication_lag_days: -1 })], CatalogError, /publication_lag_days/],
     ['a typo in a field', [sgsEntry({ calender: 'weekly' })], CatalogError, /unknown field "calender"/],
+    [
+      'a start before the calendar can answer for',
+      [sgsEntry({ start: '1899-12-29' })],
+      CatalogError,
+      /CURRENCY#USD: start 1899-12-29 is outside the BR-business calendar's coverage \(1900-01-01 to 2199-12-31\)/,
+    ],
+    [
+      'a start after the calendar can answer for',
+      [sgsEntry({ start: '2200-01-02' })],
+      CatalogError,
+      /start 2200-01-02 is outside/,
+    ],
+    [
+      'both bounds and a sign rule',
+      [sgsEntry({ bounds: { min: -5, max: 5 }, sign: 'any' })],
+      CatalogError,
+      /CURRENCY#USD: give "bounds" or "sign", not both/,
+    ],
+    [
+      'an unknown sign rule',
+      [sgsEntry({ sign: 'negative' })],
+      CatalogError,
+      /sign must be one of positive, non-negative, any; got "negative"/,
+    ],
     ['a field of another source', [sgsEntry({ currency: 'USD' })], CatalogError, /unknown field "currency"/],
   ])('refuses %s, naming the entry', (_case, json, errorClass, message) => {
     // Act
@@ -152,6 +176,25 @@ describe('parseCatalog', () => {
     // Assess
     expect(attempt).toThrow(errorClass);
     expect(attempt).toThrow(message);
+  });
+
+  it('takes a sign rule, and a start before 1900 on a calendar without holidays', () => {
+    // Act
+    const [ipca, early] = parseCatalog([
+      sgsEntry({
+        info_type: 'INFLATION#IPCA',
+        code: 433,
+        calendar: 'monthly',
+        start: '1980-01-01',
+        sign: 'any',
+      }),
+      sgsEntry({ info_type: 'OLD#DAILY', calendar: 'daily', start: '1850-01-01' }),
+    ]);
+
+    // Assess
+    expect(ipca).toMatchObject({ infoType: 'INFLATION#IPCA', sign: 'any', calendar: 'monthly' });
+    expect(ipca).not.toHaveProperty('bounds');
+    expect(early?.start).toBe(parseIsoDate('1850-01-01'));
   });
 
   it('refuses a series listed twice, naming both entries', () => {

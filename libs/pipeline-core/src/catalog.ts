@@ -1,5 +1,6 @@
 import { CALENDAR_IDS, type CalendarId } from './calendar.js';
-import { parseIsoDate } from './dates.js';
+import { calendarCoverage } from './calendars.js';
+import { formatIsoDate, parseIsoDate, type Day } from './dates.js';
 import {
   CatalogError,
   ConfigError,
@@ -9,7 +10,7 @@ import {
   UnknownCalendarError,
   UnknownSourceError,
 } from './errors.js';
-import { SOURCE_IDS, SourceId, type SeriesDefinition } from './series.js';
+import { SIGN_RULES, SOURCE_IDS, SourceId, type SeriesDefinition, type SignRule } from './series.js';
 
 /**
  * `CURRENCY#USD`: a family and a name. Other prefixes (`META#`, `LEASE#`, the old `CLAIM#`) are the table's
@@ -18,7 +19,7 @@ import { SOURCE_IDS, SourceId, type SeriesDefinition } from './series.js';
 const INFO_TYPE = /^[A-Z][A-Z0-9_]*#[A-Z0-9][A-Z0-9_]*$/;
 const RESERVED_PREFIXES: readonly string[] = ['META', 'LEASE', 'CLAIM'];
 const CURRENCY = /^[A-Z]{3}$/;
-const COMMON_FIELDS = ['info_type', 'source', 'calendar', 'start', 'publication_lag_days', 'bounds'];
+const COMMON_FIELDS = ['info_type', 'source', 'calendar', 'start', 'publication_lag_days', 'bounds', 'sign'];
 /** The fields each source accepts besides the common ones; anything else is a typo worth refusing. */
 const SOURCE_FIELDS: Readonly<Record<SourceId, readonly string[]>> = {
   [SourceId.BcbSgs]: ['code'],
@@ -66,10 +67,9 @@ function parseEntry(raw: unknown, index: number): SeriesDefinition {
     infoType: name,
     source,
     ...parseSourceParameters(entry, name, source),
-    calendar: parseCalendar(entry.calendar, name),
-    start: parseStart(entry.start, name),
+    ...parseCalendarAndStart(entry, name),
     publicationLagDays: parseLag(entry.publication_lag_days, name),
-    ...(entry.bounds === undefined ? {} : { bounds: parseBounds(entry.bounds, name) }),
+    ...parseValueRules(entry, name),
   };
 }
 
@@ -138,18 +138,40 @@ function parseSourceParameters(
   return {};
 }
 
-function parseCalendar(value: unknown, name: string): CalendarId {
-  if (!CALENDAR_IDS.includes(value as CalendarId)) throw new UnknownCalendarError(name, value, CALENDAR_IDS);
-  return value as CalendarId;
-}
-
-function parseStart(value: unknown, name: string): number {
+function parseCalendarAndStart(entry: Entry, name: string): { calendar: CalendarId; start: Day } {
+  const calendar = entry.calendar;
+  if (!CALENDAR_IDS.includes(calendar as CalendarId))
+    throw new UnknownCalendarError(name, calendar, CALENDAR_IDS);
+  let start: Day;
   try {
-    return parseIsoDate(value);
+    start = parseIsoDate(entry.start);
   } catch (error) {
-    if (error instanceof InvalidDateError) throw new InvalidStartDateError(name, value, { cause: error });
+    if (error instanceof InvalidDateError)
+      throw new InvalidStartDateError(name, entry.start, { cause: error });
     throw error;
   }
+  // A start the calendar cannot answer for would fail every clustering run of the series.
+  const coverage = calendarCoverage(calendar as CalendarId);
+  if (coverage !== undefined && (start < coverage.first || start > coverage.last)) {
+    throw new CatalogError(
+      name,
+      `start ${formatIsoDate(start)} is outside the ${String(calendar)} calendar's coverage ` +
+        `(${formatIsoDate(coverage.first)} to ${formatIsoDate(coverage.last)})`,
+    );
+  }
+  return { calendar: calendar as CalendarId, start };
+}
+
+function parseValueRules(entry: Entry, name: string): Pick<SeriesDefinition, 'bounds' | 'sign'> {
+  if (entry.bounds !== undefined && entry.sign !== undefined) {
+    throw new CatalogError(name, 'give "bounds" or "sign", not both: bounds alone decide when given');
+  }
+  if (entry.bounds !== undefined) return { bounds: parseBounds(entry.bounds, name) };
+  if (entry.sign === undefined) return {};
+  if (!SIGN_RULES.includes(entry.sign as SignRule)) {
+    throw new CatalogError(name, `sign must be one of ${SIGN_RULES.join(', ')}; got ${describe(entry.sign)}`);
+  }
+  return { sign: entry.sign as SignRule };
 }
 
 function parseLag(value: unknown, name: string): number {

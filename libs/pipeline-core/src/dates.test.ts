@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { civilFromDay, dayFromCivil, dayOfWeek, formatIsoDate, parseIsoDate } from './dates.js';
+import { civilFromDay, dayFromCivil, dayOfWeek, formatIsoDate, parseIsoDate, todayIn } from './dates.js';
 import { InvalidDateError } from './errors.js';
 
 describe('parseIsoDate', () => {
@@ -62,5 +62,32 @@ describe('day numbers', () => {
 
     // Assess
     expect(roundTripped).toBe(day);
+  });
+});
+
+describe('todayIn', () => {
+  it.each([
+    ['2024-03-05T01:30:00.000Z', 'America/Sao_Paulo', '2024-03-04'],
+    ['2024-03-05T23:30:00.000Z', 'America/Sao_Paulo', '2024-03-05'],
+    ['2024-03-05T02:59:59.999Z', 'America/Sao_Paulo', '2024-03-04'],
+    ['2024-03-05T03:00:00.000Z', 'America/Sao_Paulo', '2024-03-05'],
+    // Brazil kept daylight saving time until 2019: on 2018-12-01 Brasília was UTC-2.
+    ['2018-12-01T01:30:00.000Z', 'America/Sao_Paulo', '2018-11-30'],
+    ['2018-12-01T02:30:00.000Z', 'America/Sao_Paulo', '2018-12-01'],
+    ['2024-03-05T01:30:00.000Z', 'UTC', '2024-03-05'],
+  ])('at %s in %s is %s', (at, timeZone, expected) => {
+    // Act
+    const today = todayIn(timeZone, new Date(at));
+
+    // Assess
+    expect(formatIsoDate(today)).toBe(expected);
+  });
+
+  it('refuses a time zone the runtime does not know', () => {
+    // Act
+    const attempt = () => todayIn('America/Atlantis', new Date());
+
+    // Assess
+    expect(attempt).toThrow(RangeError);
   });
 });

@@ -79,3 +79,27 @@ export function dayOfWeek(dayNumber: Day): number {
 export function todayUtc(now: Date = new Date()): Day {
   return Math.floor(now.getTime() / 86_400_000);
 }
+
+const civilDateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Today's date on the wall clocks of an IANA time zone (`America/Sao_Paulo`), as a day number: at 01:30 UTC
+ * it is still yesterday in Brasília. Uses the runtime's time zone data (Node and Lambda ship full ICU).
+ * Throws a RangeError for a zone the runtime does not know.
+ */
+export function todayIn(timeZone: string, now: Date = new Date()): Day {
+  let format = civilDateFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+    });
+    civilDateFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(now);
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    Number(parts.find((one) => one.type === type)?.value ?? Number.NaN);
+  return dayFromCivil(part('year'), part('month'), part('day'));
+}

@@ -16,11 +16,19 @@ export {
 
 // Dates, calendars, catalog
 export type { Day } from './dates.js';
-export { dayFromCivil, parseIsoDate, formatIsoDate, todayUtc } from './dates.js';
+export { dayFromCivil, parseIsoDate, formatIsoDate, todayUtc, todayIn } from './dates.js';
 export { CalendarId } from './calendar.js';
 export type { Calendar } from './calendar.js';
-export { calendarFor } from './calendars.js';
-export { SourceId, SourceMode, servingSource } from './series.js';
+export { calendarFor, calendarCoverage } from './calendars.js';
+export {
+  SourceId,
+  SourceMode,
+  servingSource,
+  SignRule,
+  SIGN_RULES,
+  seriesTimeZone,
+  lastExpectedDay,
+} from './series.js';
 export type { SeriesDefinition } from './series.js';
 export { parseCatalog, DEFAULT_CATALOG, loadCatalog, catalogIndex } from './catalog.js';
 

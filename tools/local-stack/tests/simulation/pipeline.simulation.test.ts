@@ -31,7 +31,7 @@ import {
   silentTelemetry,
   SourceId,
   StoreError,
-  todayUtc,
+  lastExpectedDay,
   type DateClaimRequest,
   type Day,
   type Observation,
@@ -382,7 +382,7 @@ class World {
     this.collectSent();
     for (const result of results.filter((one) => one.error === undefined)) {
       const series = catalogIndex.get(result.infoType) as SeriesDefinition;
-      this.lastExpected.set(series.infoType, todayUtc(this.clock) - series.publicationLagDays);
+      this.lastExpected.set(series.infoType, lastExpectedDay(series, this.clock));
     }
     if (!crashed) {
       const again = await runClustering(this.clusteringDeps, mode);
