@@ -322,6 +322,19 @@ describe('data_clustering handler', () => {
     await expect(init).rejects.toThrow(/QUEUE_URL is required/);
   });
 
+  it.each(['1048577', '1023'])('fails at init, naming MAX_MESSAGE_BYTES, when it is %s', async (value) => {
+    // Prepare
+    stubEnvironment({ MAX_MESSAGE_BYTES: value });
+
+    // Act
+    const init = loadHandler();
+
+    // Assess
+    await expect(init).rejects.toThrow(
+      /^MAX_MESSAGE_BYTES must be an integer between 1024 and 1048576 bytes/,
+    );
+  });
+
   it('fails at init, naming TABLE_NAME, when the variable is missing', async () => {
     // Prepare
     stubEnvironment({ TABLE_NAME: '' });

@@ -26,7 +26,16 @@ const past = '2024-02-01T11:00:00.000Z';
 const inflightDue = '2024-02-01T13:00:00.000Z';
 /** The pending timeout's default (one hour too) after `now`: when a resent lease comes due again. */
 const pendingDue = '2024-02-01T13:00:00.000Z';
-const quiet = { due: 0, reenqueued: 0, quarantined: 0, messages: 0, skipped: 0, failed: 0, leases: 0 };
+const quiet = {
+  due: 0,
+  reenqueued: 0,
+  quarantined: 0,
+  messages: 0,
+  skipped: 0,
+  retired: 0,
+  failed: 0,
+  leases: 0,
+};
 const catalog = [
   { info_type: 'CURRENCY#USD', source: 'bcb-sgs', code: 1, calendar: 'BR-business', start: '2015-01-02' },
 ];
@@ -470,5 +479,18 @@ describe('retry_recheck handler', () => {
 
     // Assess
     await expect(init).rejects.toThrow(/QUEUE_URL is required/);
+  });
+
+  it.each(['1048577', '1023'])('fails at init, naming MAX_MESSAGE_BYTES, when it is %s', async (value) => {
+    // Prepare
+    stubEnvironment({ MAX_MESSAGE_BYTES: value });
+
+    // Act
+    const init = loadHandler();
+
+    // Assess
+    await expect(init).rejects.toThrow(
+      /^MAX_MESSAGE_BYTES must be an integer between 1024 and 1048576 bytes/,
+    );
   });
 });

@@ -6,7 +6,13 @@ import {
   RecordingQueue,
   recordingTelemetry,
 } from '@gapless/pipeline-core/testing';
-import { parseIsoDate, StoreError, type Day, type SeriesDefinition } from '@gapless/pipeline-core';
+import {
+  formatIsoDate,
+  parseIsoDate,
+  StoreError,
+  type Day,
+  type SeriesDefinition,
+} from '@gapless/pipeline-core';
 import { runRecheck, type RecheckDeps } from './recheck.js';
 
 const now = new Date('2024-02-01T12:00:00.000Z');
@@ -20,7 +26,16 @@ const maxRetries = 3;
 const usd = makeSeries();
 const eur = makeSeries({ infoType: 'CURRENCY#EUR' });
 const week = ['2024-01-08', '2024-01-09', '2024-01-10', '2024-01-11', '2024-01-12'];
-const quiet = { due: 0, reenqueued: 0, quarantined: 0, messages: 0, skipped: 0, failed: 0, leases: 0 };
+const quiet = {
+  due: 0,
+  reenqueued: 0,
+  quarantined: 0,
+  messages: 0,
+  skipped: 0,
+  retired: 0,
+  failed: 0,
+  leases: 0,
+};
 
 function makeDeps(overrides: Partial<RecheckDeps> = {}) {
   const store = new MemorySeriesStore();
@@ -301,18 +316,32 @@ describe('runRecheck', () => {
     expect(itemOn(store, '2024-01-10')).toMatchObject({ retryCount: 2, retryDue: inflightDue });
   });
 
-  it('skips due dates of a series that left the catalog', async () => {
-    // Prepare
+  it("retires a removed series' retries and leases: records deleted, values and quarantined dates kept, nothing sent", async () => {
+    // Prepare: CURRENCY#GBP left the catalog with a retry due, a lease due, a value and a quarantined date.
     const { deps, store, queue, telemetry } = makeDeps();
-    seed(store, { '2024-01-08': {} }, 'CURRENCY#GBP');
+    const gbp = 'CURRENCY#GBP';
+    seed(store, { '2024-01-08': {} }, gbp);
+    await store.writeValues(gbp, 'bcb-ptax', [{ day: parseIsoDate('2024-01-09'), value: 6.2 }]);
+    await store.quarantine(gbp, parseIsoDate('2024-01-10'), 'HTTP 500', 1);
+    await store.openLease({
+      infoType: gbp,
+      id: 'lease-9',
+      first: parseIsoDate('2024-01-11'),
+      last: parseIsoDate('2024-01-12'),
+      retryDue: '2024-01-01T00:00:00.000Z',
+    });
 
     // Act
     const report = await runRecheck(deps);
+    const again = await runRecheck(deps);
 
     // Assess
-    expect(report).toEqual({ ...quiet, due: 1, skipped: 1 });
+    expect(report).toEqual({ ...quiet, due: 1, leases: 1, retired: 2 });
+    expect(again).toEqual(quiet);
     expect(queue.bodies).toEqual([]);
-    expect(telemetry.lines.map((line) => line.level)).toContain('warn');
+    expect(Array.from(await store.presentDays(gbp), formatIsoDate)).toEqual(['2024-01-09', '2024-01-10']);
+    expect(await store.listLeases(gbp)).toEqual([]);
+    expect(telemetry.lines.filter((line) => line.level === 'error')).toEqual([]);
   });
 
   it('loses nothing when SQS refuses the message: the dates come due again after the in-flight timeout', async () => {
@@ -421,20 +450,6 @@ describe('runRecheck', () => {
     // Assess
     expect(queue.bodies).toHaveLength(1);
     expect(first.messages + second.messages).toBe(1);
-  });
-
-  it('leaves a due lease of a series that left the catalog where it is', async () => {
-    // Prepare
-    const { deps, store, queue } = makeDeps();
-    await dueLease(store, week, { infoType: 'CURRENCY#GBP' });
-
-    // Act
-    const report = await runRecheck(deps);
-
-    // Assess
-    expect(report).toEqual({ ...quiet, leases: 1 });
-    expect(queue.bodies).toEqual([]);
-    expect(await store.listLeases('CURRENCY#GBP')).toHaveLength(1);
   });
 
   it('regression (a) release: a released date is re-enqueued by the next run with its whole budget', async () => {

@@ -38,8 +38,10 @@ export interface RecheckReport {
   readonly reenqueued: number;
   readonly quarantined: number;
   readonly messages: number;
-  /** Due items another run changed first, or whose series left the catalog. */
+  /** Due items another run changed first. */
   readonly skipped: number;
+  /** Due dates and leases of series that left the catalog: their retries retired, their records deleted. */
+  readonly retired: number;
   /** Due dates and leases a DynamoDB failure kept from being handled; they come due again. */
   readonly failed: number;
   /** Leases that came due (lost messages, deliveries that died). */
@@ -63,18 +65,18 @@ export async function runRecheck(deps: RecheckDeps): Promise<RecheckReport> {
   const due = await deps.store.dueItems(nowIso);
   const maxAttempts = 1 + deps.maxRetries;
 
-  const tally = { skipped: 0, quarantined: 0, failed: 0 };
+  const tally = { skipped: 0, quarantined: 0, failed: 0, retired: 0 };
   const groups = new Map<string, { series: SeriesDefinition; attempt: number; days: Day[] }>();
   await mapConcurrently(due.dates, UPDATE_CONCURRENCY, async (item) => {
     const series = deps.catalog.get(item.infoType);
-    if (!series) {
-      tally.skipped += 1;
-      deps.telemetry.logger.warn('due item of a series not in the catalog; left alone', {
-        series: item.infoType,
-      });
-      return;
-    }
     try {
+      if (!series) {
+        // The series left the catalog: its retries are retired (the record of a failed attempt holds no
+        // value; values and quarantined dates stay). Should it come back, gap detection asks afresh.
+        if (await deps.store.retireDate(item.infoType, item.day)) tally.retired += 1;
+        else tally.skipped += 1;
+        return;
+      }
       // The store quarantines only a date whose every attempt was made: one a release just gave its budget
       // back (the index read may be stale, or MAX_RETRIES is 0) is re-enqueued below instead.
       const spent = decideDueItem(item.retryCount, deps.maxRetries) === 'quarantine';
@@ -132,14 +134,19 @@ export async function runRecheck(deps: RecheckDeps): Promise<RecheckReport> {
     quarantined: tally.quarantined,
     messages,
     skipped: tally.skipped,
+    retired: tally.retired + leases.filter((outcome) => outcome === 'retired').length,
     failed: tally.failed + leases.filter((outcome) => outcome === 'failed').length,
     leases: due.leases.length,
   };
+  if (report.retired > 0)
+    deps.telemetry.logger.info('retries of series no longer in the catalog retired', {
+      retired: report.retired,
+    });
   deps.telemetry.logger.info('recheck finished', { ...report });
   return report;
 }
 
-type LeaseOutcome = 'resent' | 'closed' | 'expired' | 'skipped' | 'failed';
+type LeaseOutcome = 'resent' | 'closed' | 'expired' | 'retired' | 'skipped' | 'failed';
 
 /**
  * A lease that came due: its message was lost before any delivery (no ask yet: send it again, for the dates
@@ -151,7 +158,12 @@ async function takeUpLease(deps: RecheckDeps, due: DueLease, now: Date): Promise
   try {
     const lease = await deps.store.getLease(due.infoType, due.first);
     const series = deps.catalog.get(due.infoType);
-    if (lease === undefined || series === undefined) return 'skipped';
+    if (lease === undefined) return 'skipped';
+    if (series === undefined) {
+      // Work in flight for a series that left the catalog: nothing is to be asked for it any more.
+      await deps.store.closeLease(due.infoType, lease.first, lease.id);
+      return 'retired';
+    }
     const nowIso = now.toISOString();
     // A delivery that claimed the lease since the index was read pushed its due time: it is alive, not lost.
     if (lease.retryDue > nowIso) return 'skipped';

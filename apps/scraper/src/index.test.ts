@@ -10,7 +10,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { toAttributeMap } from '@gapless/aws-adapters';
-import { ItemStatus, parseIsoDate } from '@gapless/pipeline-core';
+import { formatIsoDate, ItemStatus, maxDatesPerMessage, parseIsoDate } from '@gapless/pipeline-core';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -125,7 +125,7 @@ describe('scraper handler', () => {
     const event = sqsEvent([
       sqsRecord(workBody('CURRENCY#USD', week, 0, leaseId), { messageId: 'good-usd' }),
       sqsRecord('{"partition_key":"CURRENCY#USD"', { messageId: 'not-json' }),
-      sqsRecord(workBody('CURRENCY#XYZ', week, 0, leaseId), { messageId: 'unknown-series' }),
+      sqsRecord(workBody('CURRENCY#XYZ', week, 0, leaseId), { messageId: 'retired-series' }),
       sqsRecord(workBody('CURRENCY#EUR', ['2024-01-13'], 0, leaseId), { messageId: 'saturday' }),
       sqsRecord(workBody('CURRENCY#EUR', ['2024-01-15', '2024-01-16'], 1), { messageId: 'good-eur' }),
     ]);
@@ -135,11 +135,7 @@ describe('scraper handler', () => {
 
     // Assess
     expect(response).toEqual({
-      batchItemFailures: [
-        { itemIdentifier: 'not-json' },
-        { itemIdentifier: 'unknown-series' },
-        { itemIdentifier: 'saturday' },
-      ],
+      batchItemFailures: [{ itemIdentifier: 'not-json' }, { itemIdentifier: 'saturday' }],
     });
     expect(batchWritten().sort()).toEqual(
       [
@@ -474,5 +470,42 @@ describe('scraper handler', () => {
 
     // Assess
     await expect(init).rejects.toThrow(/TABLE_NAME is required/);
+  });
+
+  it('refuses as poison a message with more dates than its MAX_MESSAGE_BYTES holds, touching nothing', async () => {
+    // Prepare
+    stubEnvironment({ MAX_MESSAGE_BYTES: '1024' });
+    const handler = await loadHandler();
+    const first = parseIsoDate('2024-01-01');
+    const weekdays = Array.from({ length: 400 }, (_, offset) => first + offset).filter(
+      (day) => ![0, 6].includes(new Date(day * 86_400_000).getUTCDay()),
+    );
+    const dates = weekdays.slice(0, maxDatesPerMessage(1024, 'CURRENCY#EUR') + 1).map(formatIsoDate);
+
+    // Act
+    const response = await handler(
+      sqsEvent([
+        sqsRecord(workBody('CURRENCY#EUR', dates, 1), { messageId: 'too-many' }),
+        sqsRecord(workBody('CURRENCY#EUR', ['2024-01-15', '2024-01-16'], 1), { messageId: 'good-eur' }),
+      ]),
+      lambdaContext,
+    );
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'too-many' }] });
+    expect(batchWritten()).toEqual(['CURRENCY#EUR 2024-01-15', 'CURRENCY#EUR 2024-01-16']);
+  });
+
+  it.each(['1048577', '1023'])('fails at init, naming MAX_MESSAGE_BYTES, when it is %s', async (value) => {
+    // Prepare
+    stubEnvironment({ MAX_MESSAGE_BYTES: value });
+
+    // Act
+    const init = loadHandler();
+
+    // Assess
+    await expect(init).rejects.toThrow(
+      /^MAX_MESSAGE_BYTES must be an integer between 1024 and 1048576 bytes/,
+    );
   });
 });

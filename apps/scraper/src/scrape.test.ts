@@ -540,11 +540,6 @@ describe('scrapeRecord', () => {
     ['not JSON', 'hello', 'not-json'],
     ['not an object', '[1,2]', 'not-object'],
     ['no partition key', '{"dates_to_download":["2024-01-08"]}', 'missing-partition-key'],
-    [
-      'unknown series',
-      '{"partition_key":"CURRENCY#XYZ","dates_to_download":["2024-01-08"]}',
-      'unknown-partition-key',
-    ],
     ['no dates', '{"partition_key":"CURRENCY#USD","dates_to_download":[]}', 'empty'],
     ['a Saturday', '{"partition_key":"CURRENCY#USD","dates_to_download":["2024-01-13"]}', 'off-calendar'],
     [
@@ -576,6 +571,30 @@ describe('scrapeRecord', () => {
     expect(store.log).toEqual([]);
     expect(store.calls.itemWrites).toBe(0);
     expect(source.calls).toEqual([]);
+  });
+});
+
+describe('scrapeRecord, a series that left the catalog', () => {
+  it('retires a message of it: acknowledged (no poison, no dead-letter queue), nothing asked or written', async () => {
+    // Prepare
+    const { deps, store, source, telemetry } = makeDeps();
+    const body =
+      '{"partition_key":"CURRENCY#XYZ","dates_to_download":["2024-01-08"],"lease":"2024-01-08/l-1"}';
+
+    // Act
+    const outcome = await scrapeRecord(deps, { body, receiveCount: 1 }, deadline);
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'retired' });
+    expect(store.calls.itemWrites).toBe(0);
+    expect(source.calls).toEqual([]);
+    expect(telemetry.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'series not in the catalog: message retired',
+        attributes: expect.objectContaining({ series: 'CURRENCY#XYZ' }),
+      }),
+    );
   });
 });
 

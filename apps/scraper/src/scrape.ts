@@ -1,5 +1,7 @@
 import {
   decodeMessage,
+  InvalidMessageError,
+  MessageProblem,
   maxDatesPerMessage,
   type WorkMessage,
   calendarFor,
@@ -48,6 +50,8 @@ export interface WorkRecord {
 export type ScrapeOutcome =
   | { readonly kind: 'scraped'; readonly written: number; readonly failed: number }
   | { readonly kind: 'duplicate' }
+  /** The message's series left the catalog: nothing to ask any more (retry_recheck retires its records). */
+  | { readonly kind: 'retired' }
   | { readonly kind: 'budget-spent'; readonly quarantined: number };
 
 /**
@@ -63,14 +67,26 @@ export async function scrapeRecord(
   record: WorkRecord,
   deadline: number,
 ): Promise<ScrapeOutcome> {
-  const message = decodeMessage(record.body, (partitionKey) => {
-    const series = deps.catalog.get(partitionKey);
-    if (!series) return undefined;
-    return {
-      calendar: calendarFor(series.calendar),
-      maxDates: maxDatesPerMessage(deps.maxMessageBytes, partitionKey),
-    };
-  });
+  let message: WorkMessage;
+  try {
+    message = decodeMessage(record.body, (partitionKey) => {
+      const series = deps.catalog.get(partitionKey);
+      if (!series) return undefined;
+      return {
+        calendar: calendarFor(series.calendar),
+        maxDates: maxDatesPerMessage(deps.maxMessageBytes, partitionKey),
+      };
+    });
+  } catch (error) {
+    // A series taken out of the catalog leaves messages in flight: they are retired, not poison.
+    if (!(error instanceof InvalidMessageError) || error.problem !== MessageProblem.UnknownPartitionKey)
+      throw error;
+    deps.telemetry.logger.warn('series not in the catalog: message retired', {
+      series: partitionKeyOf(record.body),
+      receiveCount: record.receiveCount,
+    });
+    return { kind: 'retired' };
+  }
   const series = deps.catalog.get(message.partitionKey) as SeriesDefinition;
   const token = (deps.newToken ?? (() => crypto.randomUUID()))();
   const inflightDue = new Date(deps.now().getTime() + deps.inflightTimeoutMs).toISOString();
@@ -301,6 +317,11 @@ async function quarantineSpent(
   deps.telemetry.metrics.addMetric(MetricName.Quarantined, 'Count', quarantined);
   deps.telemetry.logger.warn('attempt budget spent; dates quarantined', { series: infoType, quarantined });
   return quarantined;
+}
+
+/** The partition key of a body that decoded that far (it did, to be refused for it). */
+function partitionKeyOf(body: string): string {
+  return String((JSON.parse(body) as { partition_key?: unknown }).partition_key);
 }
 
 function logKeys(message: WorkMessage, record: WorkRecord): Record<string, unknown> {

@@ -1,4 +1,9 @@
-import { QueryCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
 import {
   formatIsoDate,
   mapConcurrently,
@@ -25,6 +30,7 @@ type RetryPathMethods = Pick<
   | 'quarantine'
   | 'publishedAround'
   | 'markAbsent'
+  | 'retireDate'
   | 'listQuarantined'
   | 'release'
 >;
@@ -253,6 +259,26 @@ export function createDynamoRetryPath(context: DynamoContext): RetryPathMethods 
         dates: rows.filter((row) => !isLease(row)).map(toDueItem),
         leases: rows.filter(isLease).map(toDueLease),
       };
+    },
+
+    async retireDate(infoType, day) {
+      try {
+        const output = await context.client.send(
+          new DeleteItemCommand({
+            TableName: context.tableName,
+            Key: { [PK]: { S: infoType }, [SK]: { S: formatIsoDate(day) } },
+            ConditionExpression: inRetryPath,
+            ExpressionAttributeNames: { '#status': A.status },
+            ExpressionAttributeValues: retryStates,
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        );
+        context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'DeleteItem');
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw storeError('DeleteItem', error);
+      }
     },
 
     async listQuarantined(infoType) {

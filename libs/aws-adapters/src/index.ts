@@ -10,4 +10,5 @@ export { toAttributeMap } from './itemAttributes.js';
 export { tableDefinition } from './tableDefinition.js';
 export type { TableDefinition } from './tableDefinition.js';
 export { queueDefinition } from './queueDefinition.js';
+export { checkMaxMessageBytes, maxMessageBytesVariable, readMaxMessageBytes } from './maxMessageBytes.js';
 export { ShardPrefix, allShardKeys } from './shard.js';

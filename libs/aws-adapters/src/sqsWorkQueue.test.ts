@@ -21,10 +21,11 @@ function makeBodies(count: number, prefix = 'body'): string[] {
   return Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
 }
 
-function makeQueue(options: { maxAttempts?: number } = {}) {
+function makeQueue(options: { maxAttempts?: number; maxMessageBytes?: number } = {}) {
   const sleeps: number[] = [];
   const queue = createSqsWorkQueue({
     queueUrl,
+    maxMessageBytes: queueDefinition.maximumMessageBytes,
     client: new SQSClient({ region: 'us-east-1' }),
     sleep: async (ms) => void sleeps.push(ms),
     // Mid-range jitter: each back-off is half its cap (cap = 100 ms doubling per retry).
@@ -100,7 +101,7 @@ describe('createSqsWorkQueue', () => {
     // Prepare
     const big = 'x'.repeat(100 * 1024);
     const bodies = [big, big, big];
-    const { queue } = makeQueue();
+    const { queue } = makeQueue({ maxMessageBytes: 256 * 1024 });
 
     // Act
     const report = await queue.sendBodies(bodies);
@@ -115,19 +116,62 @@ describe('createSqsWorkQueue', () => {
     });
   });
 
-  it('refuses a body over the queue limit before sending anything', async () => {
+  it('refuses a body over the queue limit, counted in UTF-8 bytes, before sending anything', async () => {
     // Prepare
-    const bodies = ['small', 'é'.repeat(queueDefinition.maximumMessageBytes / 2 + 1)];
-    const { queue } = makeQueue();
+    const bodies = ['small', 'é'.repeat(1_025)];
+    const { queue } = makeQueue({ maxMessageBytes: 2_048 });
 
     // Act
     const sending = queue.sendBodies(bodies);
 
     // Assess
     await expect(sending).rejects.toThrow(QueueError);
-    await expect(sending).rejects.toThrow(/body #1 is 262146 bytes, over the queue's limit of 262144/);
+    await expect(sending).rejects.toThrow(/body #1 is 2050 bytes, over the queue's limit of 2048/);
     expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 0);
   });
+
+  it.each([1_024, 1_048_576])(
+    'sends a body of exactly its limit of %i bytes, alone in its call',
+    async (limit) => {
+      // Prepare
+      const bodies = ['x'.repeat(limit), 'y'];
+      const { queue } = makeQueue({ maxMessageBytes: limit });
+
+      // Act
+      const report = await queue.sendBodies(bodies);
+
+      // Assess
+      expect(report).toEqual({ sent: 2, calls: 2, failed: [] });
+      expect(sqs).toHaveReceivedNthCommandWith(SendMessageBatchCommand, 1, {
+        Entries: entriesFor(bodies, [0]),
+      });
+    },
+  );
+
+  it('packs calls by its own limit, not a fixed one', async () => {
+    // Prepare
+    const bodies = makeBodies(4).map((body) => body.padEnd(600, '.'));
+    const { queue } = makeQueue({ maxMessageBytes: 1_200 });
+
+    // Act
+    const report = await queue.sendBodies(bodies);
+
+    // Assess
+    expect(report).toEqual({ sent: 4, calls: 2, failed: [] });
+    expect(sqs).toHaveReceivedNthCommandWith(SendMessageBatchCommand, 2, {
+      Entries: entriesFor(bodies, [2, 3]),
+    });
+  });
+
+  it.each([0, 1_023, 1_048_577, 262_144.5, Number.NaN])(
+    'refuses a limit of %d, outside what SQS allows, naming the option',
+    (maxMessageBytes) => {
+      // Act / Assess
+      expect(() => createSqsWorkQueue({ queueUrl, maxMessageBytes })).toThrow(
+        /maxMessageBytes must be an integer between 1024 and 1048576 bytes/,
+      );
+    },
+  );
 
   it('refuses an empty body and a character SQS does not accept', async () => {
     // Prepare
@@ -306,7 +350,7 @@ describe('createSqsWorkQueue', () => {
 
   it('refuses an empty queue URL', () => {
     // Act / Assess
-    expect(() => createSqsWorkQueue({ queueUrl: ' ' })).toThrow(QueueError);
+    expect(() => createSqsWorkQueue({ queueUrl: ' ', maxMessageBytes: 1_024 })).toThrow(QueueError);
   });
 });
 

@@ -7,10 +7,17 @@ import {
   type SendReport,
   type WorkQueue,
 } from '@gapless/pipeline-core';
+import { checkMaxMessageBytes } from './maxMessageBytes.js';
 import { queueDefinition } from './queueDefinition.js';
 
 export interface SqsWorkQueueOptions {
   readonly queueUrl: string;
+  /**
+   * The queue's MaximumMessageSize in bytes (the functions' `MAX_MESSAGE_BYTES`): a larger body is refused
+   * before anything is sent, and no call carries more bytes in all. Required: only the caller knows how the
+   * queue was configured, and a guess either refuses what the queue accepts or sends what it refuses.
+   */
+  readonly maxMessageBytes: number;
   /** Defaults to `new SQSClient({})`, so the SDK's own variables (`AWS_ENDPOINT_URL_SQS`, region) apply. */
   readonly client?: SQSClient;
   /** Calls per entry, the first included, before a failure is given up (default 4). */
@@ -26,6 +33,7 @@ export interface SqsWorkQueueOptions {
 interface SendContext {
   readonly client: SQSClient;
   readonly queueUrl: string;
+  readonly maxMessageBytes: number;
   readonly maxAttempts: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly baseDelayMs: number;
@@ -47,18 +55,19 @@ const forbiddenCharacter = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFF
 
 /**
  * The SQS adapter of {@link WorkQueue}. Sends with SendMessageBatch, packing at most
- * `queueDefinition.sendBatchSize` entries and `queueDefinition.maximumMessageBytes` bytes per call (SQS
- * limits a batch's total payload as well as its entry count). Entries SQS reports as failed through no
- * fault of the sender, and whole calls that throw (throttling outlasting the SDK's own retries, a network
- * error), are retried with jittered back-off by `writeWithRetry`. Sender faults, and entries whose last
- * failure was an entry failure, are returned in `failed`; if bodies are left unsent because calls kept
- * throwing, `sendBodies` rejects with a {@link QueueError} whose cause is the SDK's error.
+ * `queueDefinition.sendBatchSize` entries and `maxMessageBytes` bytes per call (SQS limits a batch's total
+ * payload as well as its entry count, to at least any queue's MaximumMessageSize). Entries SQS reports as
+ * failed through no fault of the sender, and whole calls that throw (throttling outlasting the SDK's own
+ * retries, a network error), are retried with jittered back-off by `writeWithRetry`. Sender faults, and
+ * entries whose last failure was an entry failure, are returned in `failed`; if bodies are left unsent
+ * because calls kept throwing, `sendBodies` rejects with a {@link QueueError} whose cause is the SDK's error.
  */
 export function createSqsWorkQueue(options: SqsWorkQueueOptions): WorkQueue {
   if (options.queueUrl.trim() === '') throw new QueueError(operation, 'queueUrl must not be empty');
   const context: SendContext = {
     client: options.client ?? new SQSClient({}),
     queueUrl: options.queueUrl,
+    maxMessageBytes: checkMaxMessageBytes(options.maxMessageBytes, 'maxMessageBytes'),
     maxAttempts: Math.max(1, options.maxAttempts ?? 4),
     baseDelayMs: options.baseDelayMs ?? 100,
     ...(options.sleep && { sleep: options.sleep }),
@@ -71,11 +80,7 @@ export function createSqsWorkQueue(options: SqsWorkQueueOptions): WorkQueue {
  * Groups body indexes, in order, into batches of at most `maxEntries` entries whose sizes add up to at most
  * `maxBytes`. Greedy: a batch closes when the next body would not fit.
  */
-export function packSendBatches(
-  sizes: readonly number[],
-  maxEntries: number = queueDefinition.sendBatchSize,
-  maxBytes: number = queueDefinition.maximumMessageBytes,
-): number[][] {
+export function packSendBatches(sizes: readonly number[], maxEntries: number, maxBytes: number): number[][] {
   const batches: number[][] = [];
   let current: number[] = [];
   let bytes = 0;
@@ -93,13 +98,13 @@ export function packSendBatches(
 }
 
 async function sendAll(context: SendContext, bodies: readonly string[]): Promise<SendReport> {
-  const sizes = bodies.map((body, index) => checkedSize(body, index));
+  const sizes = bodies.map((body, index) => checkedSize(body, index, context.maxMessageBytes));
   const outcome: Outcome = { sent: 0, failed: [], lastFailure: new Map() };
   const result = await writeWithRetry(
     bodies.map((_, index) => index),
     (indexes) => sendOnce(context, bodies, indexes, outcome),
     {
-      chunk: (indexes) => packIndexes(indexes, sizes),
+      chunk: (indexes) => packIndexes(indexes, sizes, context.maxMessageBytes),
       maxAttempts: context.maxAttempts,
       baseDelayMs: context.baseDelayMs,
       maxDelayMs,
@@ -120,19 +125,20 @@ async function sendAll(context: SendContext, bodies: readonly string[]): Promise
 }
 
 /** {@link packSendBatches} over a subset of the bodies (a retry round resends only some of them). */
-function packIndexes(indexes: number[], sizes: readonly number[]): number[][] {
-  const batches = packSendBatches(indexes.map((index) => sizes[index] ?? 0));
+function packIndexes(indexes: number[], sizes: readonly number[], maxBytes: number): number[][] {
+  const batchSizes = indexes.map((index) => sizes[index] ?? 0);
+  const batches = packSendBatches(batchSizes, queueDefinition.sendBatchSize, maxBytes);
   return batches.map((batch) => batch.map((position) => indexes[position] ?? -1));
 }
 
 /** A body SQS would refuse is a bug of the caller (the codec sizes messages), so nothing is sent. */
-function checkedSize(body: string, index: number): number {
+function checkedSize(body: string, index: number, maxMessageBytes: number): number {
   const size = Buffer.byteLength(body, 'utf8');
   if (size === 0) throw new QueueError(operation, `body #${index} is empty`);
-  if (size > queueDefinition.maximumMessageBytes) {
+  if (size > maxMessageBytes) {
     throw new QueueError(
       operation,
-      `body #${index} is ${size} bytes, over the queue's limit of ${queueDefinition.maximumMessageBytes}`,
+      `body #${index} is ${size} bytes, over the queue's limit of ${maxMessageBytes}`,
     );
   }
   if (forbiddenCharacter.test(body)) {

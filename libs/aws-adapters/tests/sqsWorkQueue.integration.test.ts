@@ -1,6 +1,7 @@
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SQSClient,
   type Message,
@@ -30,8 +31,12 @@ afterAll(async () => {
   await app.close();
 });
 
-async function createQueue(name: string): Promise<string> {
-  const attributes = { MaximumMessageSize: String(queueDefinition.maximumMessageBytes) };
+/** A queue whose MaximumMessageSize is set explicitly, as the deployment does (fauxqs defaults to 1 MiB). */
+async function createQueue(
+  name: string,
+  maxMessageBytes: number = queueDefinition.maximumMessageBytes,
+): Promise<string> {
+  const attributes = { MaximumMessageSize: String(maxMessageBytes) };
   const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
   if (QueueUrl === undefined) throw new Error('no queue URL');
   return QueueUrl;
@@ -60,7 +65,11 @@ describe('createSqsWorkQueue against fauxqs', () => {
     // Prepare
     const queueUrl = await createQueue('work-25');
     const bodies = Array.from({ length: 25 }, (_, index) => JSON.stringify({ partition_key: 'X', index }));
-    const queue = createSqsWorkQueue({ queueUrl, client });
+    const queue = createSqsWorkQueue({
+      queueUrl,
+      client,
+      maxMessageBytes: queueDefinition.maximumMessageBytes,
+    });
 
     // Act
     const report = await queue.sendBodies(bodies);
@@ -77,7 +86,11 @@ describe('createSqsWorkQueue against fauxqs', () => {
     const bodies = ['a', 'b', 'c', 'd'].map((letter) =>
       letter.repeat(queueDefinition.maximumMessageBytes / 2),
     );
-    const queue = createSqsWorkQueue({ queueUrl, client });
+    const queue = createSqsWorkQueue({
+      queueUrl,
+      client,
+      maxMessageBytes: queueDefinition.maximumMessageBytes,
+    });
 
     // Act
     const report = await queue.sendBodies(bodies);
@@ -91,12 +104,71 @@ describe('createSqsWorkQueue against fauxqs', () => {
   it('reports a queue that does not exist as an error, not as sent', async () => {
     // Prepare
     const queueUrl = (await createQueue('work-exists')).replace('work-exists', 'work-missing');
-    const queue = createSqsWorkQueue({ queueUrl, client, maxAttempts: 2, sleep: async () => {} });
+    const queue = createSqsWorkQueue({
+      queueUrl,
+      client,
+      maxMessageBytes: queueDefinition.maximumMessageBytes,
+      maxAttempts: 2,
+      sleep: async () => {},
+    });
 
     // Act
     const sending = queue.sendBodies(['{}']);
 
     // Assess
     await expect(sending).rejects.toThrow(/SQS SendMessageBatch: .*\(0 of 1 bodies were sent, 1 were not\)/);
+  });
+});
+
+describe('the message size limit against fauxqs', () => {
+  const { max } = queueDefinition.messageBytesRange;
+
+  it('round-trips the largest message SQS allows, through a queue and an adapter set to the same limit', async () => {
+    // Prepare
+    const queueUrl = await createQueue('work-largest', max);
+    // Multi-byte characters: the limit counts UTF-8 bytes, not characters.
+    const body = `${'é'.repeat(1_000)}${'x'.repeat(max - 2_000)}`;
+    const queue = createSqsWorkQueue({ queueUrl, client, maxMessageBytes: max });
+
+    // Act
+    const report = await queue.sendBodies([body, '{}']);
+    const received = await drain(queueUrl, 3);
+    const { Attributes } = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['MaximumMessageSize'] }),
+    );
+
+    // Assess
+    expect(Buffer.byteLength(body, 'utf8')).toBe(max);
+    expect(Attributes?.MaximumMessageSize).toBe(String(max));
+    expect(report).toEqual({ sent: 2, calls: 2, failed: [] });
+    expect(received.map((message) => message.Body).sort()).toEqual([body, '{}'].sort());
+  });
+
+  it('refuses one byte more in the adapter, before the queue sees it', async () => {
+    // Prepare
+    const queueUrl = await createQueue('work-over', max);
+    const queue = createSqsWorkQueue({ queueUrl, client, maxMessageBytes: max });
+
+    // Act
+    const sending = queue.sendBodies(['x'.repeat(max + 1)]);
+
+    // Assess
+    await expect(sending).rejects.toThrow(`body #0 is ${max + 1} bytes, over the queue's limit of ${max}`);
+    expect(await drain(queueUrl, 1)).toEqual([]);
+  });
+
+  it("fails a send to a queue set below the senders' limit: why one value sets both", async () => {
+    // Prepare
+    const queueUrl = await createQueue('work-mismatch', queueDefinition.messageBytesRange.min);
+    const queue = createSqsWorkQueue({ queueUrl, client, maxMessageBytes: 2_048, maxAttempts: 1 });
+
+    // Act
+    const report = await queue.sendBodies(['x'.repeat(2_048)]);
+
+    // Assess
+    expect(report.sent).toBe(0);
+    expect(report.failed).toEqual([
+      { body: 'x'.repeat(2_048), error: expect.stringMatching(/InvalidParameterValue/) },
+    ]);
   });
 });

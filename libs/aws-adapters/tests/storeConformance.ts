@@ -1103,6 +1103,26 @@ export function describeStoreConformance(
       });
     });
 
+    describe('retireDate', () => {
+      it('deletes a PENDING or RETRY date, and never a value, a set-aside date or nothing', async () => {
+        // Prepare
+        const { store, seedLegacy } = await fresh();
+        await seedLegacy(USD, jan2, { status: 'PENDING', retryCount: 0, retryDue: DUE });
+        await store.recordFailure(USD, failure(jan3, 1, 'delivery-a'));
+        await store.writeValues(USD, 'simulated', [{ day: jan4, value: 1 }]);
+        await store.quarantine(USD, jan5, 'gave up', 1);
+
+        // Act
+        const outcomes = [];
+        for (const at of [jan2, jan3, jan4, jan5, jan6]) outcomes.push(await store.retireDate(USD, at));
+
+        // Assess
+        expect(outcomes).toEqual([true, true, false, false, false]);
+        expect(list(await store.presentDays(USD))).toEqual([jan4, jan5]);
+        expect(await dueAt(store, END)).toEqual({ dates: [], leases: [] });
+      });
+    });
+
     describe('publishedAround', () => {
       it('answers whether an OK date lies among the nearest items on each side of a date', async () => {
         // Prepare: OK on jan1 and jan5, RETRY on jan4; EUR has only values before jan3.
@@ -1325,6 +1345,7 @@ type Operation =
       readonly maxAttempts: number;
     }
   | { readonly op: 'release'; readonly series: string; readonly day: Day; readonly retryDue: string }
+  | { readonly op: 'retireDate'; readonly series: string; readonly day: Day }
   | { readonly op: 'seedLegacy'; readonly series: string; readonly day: Day; readonly item: LegacyItem }
   | {
       readonly op: 'openLease';
@@ -1404,6 +1425,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
     maxAttempts: fc.integer({ min: 1, max: 4 }),
   }),
   fc.record({ op: fc.constant('release' as const), series, day: oneDay, retryDue: time }),
+  fc.record({ op: fc.constant('retireDate' as const), series, day: oneDay }),
   fc.record({
     op: fc.constant('seedLegacy' as const),
     series,
@@ -1469,6 +1491,8 @@ async function apply(backend: ConformanceBackend, step: Operation): Promise<unkn
         return await store.quarantine(step.series, step.day, step.error, step.maxAttempts);
       case 'release':
         return await store.release(step.series, step.day, step.retryDue);
+      case 'retireDate':
+        return await store.retireDate(step.series, step.day);
       case 'seedLegacy':
         return await backend.seedLegacy(step.series, step.day, step.item);
       case 'openLease':

@@ -1,9 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createDynamoSeriesStore } from '@gapless/aws-adapters';
+import { loadCatalog } from '@gapless/catalog';
 import {
   catalogIndex,
-  loadCatalog,
+  refuseSimulatedSeries,
   type Env,
   type SeriesDefinition,
   type SeriesStore,
@@ -43,7 +44,8 @@ export interface FunctionParts {
 
 /**
  * Reads and validates the configuration and the catalog, and builds the table adapter and the telemetry,
- * once per cold start. A bad variable or catalog entry fails here, at init, with an error that names it.
+ * once per cold start. A bad variable or catalog entry fails here, at init, with an error that names it, and
+ * so does a series on the simulated source unless `SOURCE_MODE=simulated`.
  * Sources and the work queue are left to the functions that use them, so a function's bundle carries
  * only the clients it calls (the scraper never sends to SQS; the schedulers never call a source).
  */
@@ -52,6 +54,7 @@ export function buildFunctionParts(serviceName: string, options: FunctionPartsOp
   const overrides = options.overrides ?? {};
   const config = readPipelineConfig(env, { requireQueue: options.requireQueue });
   const catalog = loadCatalog(env);
+  refuseSimulatedSeries(catalog, config.sourceMode);
   const now = overrides.now ?? (() => new Date());
   const store = createDynamoSeriesStore({
     tableName: config.tableName,

@@ -1,5 +1,6 @@
 import type { Env } from '@gapless/pipeline-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { queueDefinition } from '@gapless/aws-adapters';
 import { readPipelineConfig } from './pipelineConfig.js';
 import { configErrorOf } from '@gapless/pipeline-core/testing';
 
@@ -24,7 +25,7 @@ describe('readPipelineConfig', () => {
       tableName: 'gapless',
       maxRetries: 5,
       sourceMode: 'live',
-      maxMessageBytes: 262_144,
+      maxMessageBytes: queueDefinition.maximumMessageBytes,
       timing: expect.any(Object),
     });
   });
@@ -35,6 +36,7 @@ describe('readPipelineConfig', () => {
       QUEUE_URL: 'http://sqs.us-east-1.localhost:4566/000000000000/gapless-work',
       MAX_RETRIES: '3',
       SOURCE_MODE: 'simulated',
+      MAX_MESSAGE_BYTES: '1048576',
     });
 
     // Act
@@ -46,7 +48,7 @@ describe('readPipelineConfig', () => {
       queueUrl: 'http://sqs.us-east-1.localhost:4566/000000000000/gapless-work',
       maxRetries: 3,
       sourceMode: 'simulated',
-      maxMessageBytes: 262_144,
+      maxMessageBytes: 1_048_576,
       timing: expect.any(Object),
     });
   });
@@ -97,7 +99,7 @@ describe('readPipelineConfig: source mode, message size and timing', () => {
 
     // Assess
     expect(config.sourceMode).toBe('live');
-    expect(config.maxMessageBytes).toBe(262_144);
+    expect(config.maxMessageBytes).toBe(queueDefinition.maximumMessageBytes);
     expect(config.timing).toEqual({
       retryBackoffBaseMs: 300_000,
       retryBackoffCapMs: 21_600_000,
@@ -121,11 +123,38 @@ describe('readPipelineConfig: source mode, message size and timing', () => {
 
   it.each([
     ['SOURCE_MODE', 'fake', /SOURCE_MODE must be one of live, simulated, got "fake"/],
-    ['MAX_MESSAGE_BYTES', '10', /MAX_MESSAGE_BYTES must be/],
     ['PENDING_TIMEOUT_SECONDS', '-1', /PENDING_TIMEOUT_SECONDS must be/],
     ['INFLIGHT_TIMEOUT_SECONDS', 'soon', /INFLIGHT_TIMEOUT_SECONDS must be a number/],
   ])('refuses a bad %s naming it', (name, value, message) => {
     // Act / Assess
     expect(() => readPipelineConfig({ ...base, [name]: value })).toThrow(message);
+  });
+});
+
+describe('readPipelineConfig: MAX_MESSAGE_BYTES', () => {
+  const base = { TABLE_NAME: 't' };
+
+  it.each([1_024, 262_144, 1_048_576])('accepts %i bytes, within what SQS allows', (bytes) => {
+    // Act
+    const config = readPipelineConfig({ ...base, MAX_MESSAGE_BYTES: String(bytes) });
+
+    // Assess
+    expect(config.maxMessageBytes).toBe(bytes);
+  });
+
+  it.each([
+    ['1048577', /MAX_MESSAGE_BYTES must be an integer between 1024 and 1048576 bytes .*, got 1048577/],
+    ['2097152', /got 2097152/],
+    ['1023', /MAX_MESSAGE_BYTES must be an integer between 1024 and 1048576 bytes .*, got 1023/],
+    ['0', /got 0/],
+    ['256KiB', /MAX_MESSAGE_BYTES must be an integer, got "256KiB"/],
+    ['1024.5', /MAX_MESSAGE_BYTES must be an integer/],
+  ])('refuses %j at init, naming the variable', (value, message) => {
+    // Act
+    const error = configErrorOf(() => readPipelineConfig({ ...base, MAX_MESSAGE_BYTES: value }));
+
+    // Assess
+    expect(error.variable).toBe('MAX_MESSAGE_BYTES');
+    expect(error.message).toMatch(message);
   });
 });

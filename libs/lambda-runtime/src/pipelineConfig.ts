@@ -8,7 +8,7 @@ import {
   SourceMode,
   type Env,
 } from '@gapless/pipeline-core';
-import { queueDefinition } from '@gapless/aws-adapters';
+import { readMaxMessageBytes } from '@gapless/aws-adapters';
 
 /** The configuration every function reads at init (the scraper reads its sources' settings apart). */
 export interface PipelineConfig {
@@ -17,7 +17,11 @@ export interface PipelineConfig {
   readonly maxRetries: number;
   /** `live` uses each series' own source; `simulated` serves every series from the simulated source. */
   readonly sourceMode: SourceMode;
-  /** The queue's MaximumMessageSize: messages are split so that none is larger. */
+  /**
+   * `MAX_MESSAGE_BYTES`, the work queue's MaximumMessageSize, read by every function: the senders split
+   * messages so that none is larger and their queue adapter refuses one that is; the scraper refuses a
+   * larger message as poison. The deployment sets it from the same value as the queue's attribute.
+   */
   readonly maxMessageBytes: number;
   readonly timing: PipelineTiming;
 }
@@ -56,10 +60,7 @@ export function readPipelineConfig(
     ...(queueUrl === undefined ? {} : { queueUrl }),
     maxRetries: optionalInt(env, 'MAX_RETRIES', 5, { min: 0, max: 20 }),
     sourceMode: oneOf(env, 'SOURCE_MODE', Object.values(SourceMode), SourceMode.Live),
-    maxMessageBytes: optionalInt(env, 'MAX_MESSAGE_BYTES', queueDefinition.maximumMessageBytes, {
-      min: 1024,
-      max: 1_048_576,
-    }),
+    maxMessageBytes: readMaxMessageBytes(env),
     timing: {
       retryBackoffBaseMs: seconds(env, 'RETRY_BACKOFF_BASE_SECONDS', 300),
       retryBackoffCapMs: seconds(env, 'RETRY_BACKOFF_CAP_SECONDS', 6 * 3600),

@@ -72,7 +72,7 @@ describe('createPowertoolsTelemetry', () => {
     expect(emf.service).toBe('scraper');
   });
 
-  it('names exactly the nine metrics of the contract', () => {
+  it('names exactly the ten metrics of the contract', () => {
     // Act / Assess
     expect(Object.values(MetricName)).toEqual([
       'GapsFound',
@@ -83,6 +83,7 @@ describe('createPowertoolsTelemetry', () => {
       'UnprocessedRetries',
       'RetriesEnqueued',
       'Quarantined',
+      'DatesAbsent',
       'PoisonMessages',
     ]);
   });

@@ -17,7 +17,8 @@ export interface SenderParts extends FunctionParts {
 
 /**
  * Builds a sending function's parts once, at init: the common parts, the work queue (`QUEUE_URL` is
- * required) and each series' source window. The windows are pipeline-core's domain data for the source
+ * required; it refuses bodies over `MAX_MESSAGE_BYTES`, the size the services split at) and each series'
+ * source window. The windows are pipeline-core's domain data for the source
  * that serves the series in this `SOURCE_MODE` (the rule the scraper builds its sources by), so these
  * functions never bundle the HTTP adapters.
  */
@@ -26,13 +27,17 @@ export function buildSenderParts(
   options: Omit<FunctionPartsOptions, 'requireQueue'>,
 ): SenderParts {
   const parts = buildFunctionParts(serviceName, { ...options, requireQueue: true });
-  const { queueUrl, sourceMode } = parts.config;
+  const { queueUrl, sourceMode, maxMessageBytes } = parts.config;
   if (queueUrl === undefined) {
     // readPipelineConfig already refuses a missing QUEUE_URL when asked to; this keeps the type honest.
     throw new ConfigError('QUEUE_URL', 'is required');
   }
   const sqsClient = options.overrides?.sqsClient;
-  const queue = createSqsWorkQueue({ queueUrl, ...(sqsClient ? { client: sqsClient } : {}) });
+  const queue = createSqsWorkQueue({
+    queueUrl,
+    maxMessageBytes,
+    ...(sqsClient ? { client: sqsClient } : {}),
+  });
   const maxWindowDays = (series: SeriesDefinition): number =>
     sourceWindowDays(servingSource(series.source, sourceMode), series);
   return { ...parts, queue, maxWindowDays };

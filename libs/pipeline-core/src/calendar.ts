@@ -7,6 +7,8 @@ export const CalendarId = {
   BrazilBusiness: 'BR-business',
   Weekly: 'weekly',
   Monthly: 'monthly',
+  /** 1 January of each year (annual series such as ipeadata's national energy balance prices). */
+  Annual: 'annual',
 } as const;
 export type CalendarId = (typeof CalendarId)[keyof typeof CalendarId];
 

@@ -17,7 +17,7 @@ describe('calendarFor', () => {
     const calendars = CALENDAR_IDS.map((id) => calendarFor(id));
 
     // Assess
-    expect(CALENDAR_IDS).toEqual(['daily', 'weekdays', 'BR-business', 'weekly', 'monthly']);
+    expect(CALENDAR_IDS).toEqual(['daily', 'weekdays', 'BR-business', 'weekly', 'monthly', 'annual']);
     expect(calendars.map((calendar) => calendar.id)).toEqual(CALENDAR_IDS);
     expect(calendarFor(CalendarId.BrazilBusiness)).toBe(calendars[2]);
   });
@@ -121,6 +121,18 @@ describe('the sparse calendars', () => {
 
     // Assess
     expect(isoDates(dates)).toEqual(['2023-12-01', '2024-01-01', '2024-02-01']);
+  });
+
+  it('annual holds 1 January of each year; next and previous step a year', () => {
+    // Act
+    const annual = calendarFor(CalendarId.Annual);
+    const dates = annual.datesBetween(parseIsoDate('2021-06-30'), parseIsoDate('2024-01-01'));
+
+    // Assess
+    expect(isoDates(dates)).toEqual(['2022-01-01', '2023-01-01', '2024-01-01']);
+    expect(isoDates(Int32Array.of(annual.next(parseIsoDate('2024-01-01'))))).toEqual(['2025-01-01']);
+    expect(isoDates(Int32Array.of(annual.previous(parseIsoDate('2024-01-01'))))).toEqual(['2023-01-01']);
+    expect(isoDates(Int32Array.of(annual.previous(parseIsoDate('2024-07-01'))))).toEqual(['2024-01-01']);
   });
 
   it.each(CALENDAR_IDS)('%s gives nothing for an empty range', (id) => {

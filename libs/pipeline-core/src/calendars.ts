@@ -29,6 +29,8 @@ function createCalendar(id: CalendarId): Calendar {
       return new WeeklyCalendar();
     case CalendarId.Monthly:
       return new MonthlyCalendar();
+    case CalendarId.Annual:
+      return new AnnualCalendar();
     default:
       // Reachable only from untyped callers; the catalog validates ids before they get here.
       throw new RangeError(`unknown calendar ${JSON.stringify(id)} (known: ${CALENDAR_IDS.join(', ')})`);
@@ -234,6 +236,25 @@ class MonthlyCalendar implements Calendar {
     const { year, month, day: dayOfMonth } = civilFromDay(day);
     if (dayOfMonth > 1) return dayFromCivil(year, month, 1);
     return month === 1 ? dayFromCivil(year - 1, 12, 1) : dayFromCivil(year, month - 1, 1);
+  }
+  datesBetween(from: Day, to: Day): Int32Array {
+    const first = this.contains(from) ? from : this.next(from);
+    return collect(first, to, (day) => this.next(day));
+  }
+}
+
+class AnnualCalendar implements Calendar {
+  readonly id = CalendarId.Annual;
+  contains(day: Day): boolean {
+    const { month, day: dayOfMonth } = civilFromDay(day);
+    return month === 1 && dayOfMonth === 1;
+  }
+  next(day: Day): Day {
+    return dayFromCivil(civilFromDay(day).year + 1, 1, 1);
+  }
+  previous(day: Day): Day {
+    const { year } = civilFromDay(day);
+    return this.contains(day) ? dayFromCivil(year - 1, 1, 1) : dayFromCivil(year, 1, 1);
   }
   datesBetween(from: Day, to: Day): Int32Array {
     const first = this.contains(from) ? from : this.next(from);

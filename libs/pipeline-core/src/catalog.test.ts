@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogIndex, DEFAULT_CATALOG, loadCatalog, parseCatalog } from './catalog.js';
+import { catalogIndex, parseCatalog, parseCatalogText, refuseSimulatedSeries } from './catalog.js';
 import { parseIsoDate } from './dates.js';
 import {
   CatalogError,
@@ -221,75 +221,77 @@ describe('parseCatalog', () => {
   });
 });
 
-describe('DEFAULT_CATALOG', () => {
-  it('holds USD, EUR and GBP on Brazilian business days and a weekly diesel series', () => {
+describe('parseCatalogText', () => {
+  it('parses the text form', () => {
     // Act
-    const summary = DEFAULT_CATALOG.map((series) => [series.infoType, series.source, series.calendar]);
-
-    // Assess
-    expect(summary).toEqual([
-      ['CURRENCY#USD', 'bcb-sgs', 'BR-business'],
-      ['CURRENCY#EUR', 'bcb-sgs', 'BR-business'],
-      ['CURRENCY#GBP', 'bcb-ptax', 'BR-business'],
-      ['FUEL#DIESEL', 'simulated', 'weekly'],
-    ]);
-    expect(DEFAULT_CATALOG.map((series) => series.code ?? series.currency)).toEqual([
-      1,
-      21619,
-      'GBP',
-      undefined,
-    ]);
-    expect(Object.isFrozen(DEFAULT_CATALOG)).toBe(true);
-  });
-});
-
-describe('loadCatalog', () => {
-  it('uses the default catalog when SERIES_CATALOG is not set or blank', () => {
-    // Act
-    const unset = loadCatalog({});
-    const blank = loadCatalog({ SERIES_CATALOG: '  ' });
-
-    // Assess
-    expect(unset).toBe(DEFAULT_CATALOG);
-    expect(blank).toBe(DEFAULT_CATALOG);
-  });
-
-  it('replaces the default with SERIES_CATALOG', () => {
-    // Act
-    const catalog = loadCatalog({
-      SERIES_CATALOG: JSON.stringify([ptaxEntry({ info_type: 'CURRENCY#CHF', currency: 'CHF' })]),
-    });
+    const catalog = parseCatalogText(
+      JSON.stringify([ptaxEntry({ info_type: 'CURRENCY#CHF', currency: 'CHF' })]),
+      'a.json',
+    );
 
     // Assess
     expect(catalog.map((series) => series.infoType)).toEqual(['CURRENCY#CHF']);
   });
 
-  it('says SERIES_CATALOG is not valid JSON', () => {
+  it('says where the text that is not valid JSON came from', () => {
     // Act
-    const attempt = () => loadCatalog({ SERIES_CATALOG: '[{"info_type":' });
+    const attempt = () => parseCatalogText('[{"info_type":', 'SERIES_CATALOG');
 
     // Assess
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/^SERIES_CATALOG is not valid JSON/);
   });
 
-  it('lets a bad entry of SERIES_CATALOG name itself', () => {
+  it('lets a bad entry name itself', () => {
     // Act
-    const attempt = () => loadCatalog({ SERIES_CATALOG: JSON.stringify([sgsEntry({ source: 'x' })]) });
+    const attempt = () => parseCatalogText(JSON.stringify([sgsEntry({ source: 'x' })]), 'SERIES_CATALOG');
 
     // Assess
     expect(attempt).toThrow(UnknownSourceError);
   });
 });
 
+describe('refuseSimulatedSeries', () => {
+  const catalog = parseCatalog([
+    sgsEntry(),
+    { info_type: 'FUEL#DIESEL', source: 'simulated', calendar: 'weekly', start: '2015-01-05' },
+  ]);
+
+  it('refuses a simulated series when sources are live, naming it', () => {
+    // Act
+    const attempt = () => refuseSimulatedSeries(catalog, 'live');
+
+    // Assess
+    expect(attempt).toThrow(CatalogError);
+    expect(attempt).toThrow(
+      /^catalog entry FUEL#DIESEL: source "simulated" is served only with SOURCE_MODE=simulated/,
+    );
+  });
+
+  it('lets every series through when everything is simulated, and a real catalog through when live', () => {
+    // Act
+    const simulated = () => refuseSimulatedSeries(catalog, 'simulated');
+    const live = () => refuseSimulatedSeries(catalog.slice(0, 1), 'live');
+
+    // Assess
+    expect(simulated).not.toThrow();
+    expect(live).not.toThrow();
+  });
+});
+
 describe('catalogIndex', () => {
   it('finds a series by its info_type', () => {
     // Act
-    const index = catalogIndex(DEFAULT_CATALOG);
+    const catalog = parseCatalog([
+      sgsEntry(),
+      sgsEntry({ info_type: 'CURRENCY#EUR', code: 21619 }),
+      ptaxEntry(),
+    ]);
+    const index = catalogIndex(catalog);
 
     // Assess
     expect(index.get('CURRENCY#EUR')?.code).toBe(21619);
     expect(index.get('CURRENCY#JPY')).toBeUndefined();
-    expect(index.size).toBe(DEFAULT_CATALOG.length);
+    expect(index.size).toBe(3);
   });
 });

@@ -10,7 +10,14 @@ import {
   UnknownCalendarError,
   UnknownSourceError,
 } from './errors.js';
-import { SIGN_RULES, SOURCE_IDS, SourceId, type SeriesDefinition, type SignRule } from './series.js';
+import {
+  SIGN_RULES,
+  SOURCE_IDS,
+  SourceId,
+  SourceMode,
+  type SeriesDefinition,
+  type SignRule,
+} from './series.js';
 
 /**
  * `CURRENCY#USD`: a family and a name. Other prefixes (`META#`, `LEASE#`, the old `CLAIM#`) are the table's
@@ -19,11 +26,14 @@ import { SIGN_RULES, SOURCE_IDS, SourceId, type SeriesDefinition, type SignRule 
 const INFO_TYPE = /^[A-Z][A-Z0-9_]*#[A-Z0-9][A-Z0-9_]*$/;
 const RESERVED_PREFIXES: readonly string[] = ['META', 'LEASE', 'CLAIM'];
 const CURRENCY = /^[A-Z]{3}$/;
+/** An ipeadata series code (SERCODIGO), e.g. `PRECOS12_IPCA12`. */
+const IPEA_CODE = /^[A-Z0-9][A-Z0-9_]{0,63}$/;
 const COMMON_FIELDS = ['info_type', 'source', 'calendar', 'start', 'publication_lag_days', 'bounds', 'sign'];
 /** The fields each source accepts besides the common ones; anything else is a typo worth refusing. */
 const SOURCE_FIELDS: Readonly<Record<SourceId, readonly string[]>> = {
   [SourceId.BcbSgs]: ['code'],
   [SourceId.BcbPtax]: ['currency', 'side'],
+  [SourceId.Ipea]: ['code'],
   [SourceId.Simulated]: [],
 };
 /**
@@ -31,6 +41,8 @@ const SOURCE_FIELDS: Readonly<Record<SourceId, readonly string[]>> = {
  * out would turn it into a gap that spends retries, so the default lag is one day.
  */
 const DEFAULT_PUBLICATION_LAG_DAYS = 1;
+/** Two years: an annual series' value for 1 January may be published well into the next year. */
+const MAX_LAG_DAYS = 731;
 
 type Entry = Readonly<Record<string, unknown>>;
 
@@ -135,6 +147,16 @@ function parseSourceParameters(
     }
     return { currency, side };
   }
+  if (source === SourceId.Ipea) {
+    const code = entry.code;
+    if (typeof code !== 'string' || !IPEA_CODE.test(code)) {
+      throw new CatalogError(
+        name,
+        `ipea needs "code", an ipeadata series code such as "PRECOS12_IPCA12"; got ${describe(code)}`,
+      );
+    }
+    return { code };
+  }
   return {};
 }
 
@@ -176,10 +198,10 @@ function parseValueRules(entry: Entry, name: string): Pick<SeriesDefinition, 'bo
 
 function parseLag(value: unknown, name: string): number {
   if (value === undefined) return DEFAULT_PUBLICATION_LAG_DAYS;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 366) {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_LAG_DAYS) {
     throw new CatalogError(
       name,
-      `publication_lag_days must be an integer from 0 to 366; got ${describe(value)}`,
+      `publication_lag_days must be an integer from 0 to ${MAX_LAG_DAYS}; got ${describe(value)}`,
     );
   }
   return value;
@@ -212,68 +234,34 @@ function describe(value: unknown): string {
 }
 
 /**
- * The built-in catalog, in the same JSON form `SERIES_CATALOG` takes so it passes the same validation.
- * Bounds are loose sanity limits (a rate of 0 or 10 000 is a broken response), not market expectations.
+ * A catalog in its text form (a JSON array), as a file or `SERIES_CATALOG` holds it: invalid JSON throws a
+ * {@link ConfigError} naming `origin` (the variable or the file); a bad entry throws the {@link CatalogError}
+ * that names it and its field.
  */
-const DEFAULT_CATALOG_JSON = [
-  {
-    info_type: 'CURRENCY#USD',
-    source: 'bcb-sgs',
-    code: 1,
-    calendar: 'BR-business',
-    start: '2015-01-02',
-    bounds: { min: 0.5, max: 50 },
-  },
-  {
-    info_type: 'CURRENCY#EUR',
-    source: 'bcb-sgs',
-    code: 21619,
-    calendar: 'BR-business',
-    start: '2015-01-02',
-    bounds: { min: 0.5, max: 50 },
-  },
-  {
-    info_type: 'CURRENCY#GBP',
-    source: 'bcb-ptax',
-    currency: 'GBP',
-    side: 'sell',
-    calendar: 'BR-business',
-    start: '2015-01-02',
-    bounds: { min: 0.5, max: 50 },
-  },
-  {
-    info_type: 'FUEL#DIESEL',
-    source: 'simulated',
-    calendar: 'weekly',
-    start: '2015-01-05',
-    bounds: { min: 0.1, max: 100 },
-  },
-];
-
-/** The series the pipeline keeps when `SERIES_CATALOG` is not set. */
-export const DEFAULT_CATALOG: readonly SeriesDefinition[] = Object.freeze(
-  parseCatalog(DEFAULT_CATALOG_JSON, 'DEFAULT_CATALOG'),
-);
-
-/**
- * The catalog in force: `SERIES_CATALOG` (a JSON array) when it is set and not blank, else
- * {@link DEFAULT_CATALOG}. Invalid JSON throws a {@link ConfigError} naming the variable; a bad entry
- * throws the {@link CatalogError} that names it.
- */
-export function loadCatalog(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): readonly SeriesDefinition[] {
-  const raw = env.SERIES_CATALOG;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_CATALOG;
+export function parseCatalogText(text: string, origin: string): SeriesDefinition[] {
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError('SERIES_CATALOG', `is not valid JSON (${(error as Error).message})`, {
-      cause: error,
-    });
+    throw new ConfigError(origin, `is not valid JSON (${(error as Error).message})`, { cause: error });
   }
-  return parseCatalog(json, 'SERIES_CATALOG');
+  return parseCatalog(json, origin);
+}
+
+/**
+ * Refuses, when sources are live, a series whose source is the simulated one: invented values must never
+ * reach a real table as `OK`. Only `SOURCE_MODE=simulated` (the local stack, tests) serves such a series.
+ */
+export function refuseSimulatedSeries(catalog: readonly SeriesDefinition[], mode: SourceMode): void {
+  if (mode === SourceMode.Simulated) return;
+  const simulated = catalog.find((series) => series.source === SourceId.Simulated);
+  if (simulated !== undefined) {
+    throw new CatalogError(
+      simulated.infoType,
+      `source "simulated" is served only with SOURCE_MODE=simulated (SOURCE_MODE is ${mode}): ` +
+        'give the series a real source, or take it out of the catalog',
+    );
+  }
 }
 
 /** The catalog keyed by `info_type`, for looking up the series of a message or an item. */

@@ -22,15 +22,23 @@ const aSeries = (overrides: Partial<SeriesDefinition> = {}): SeriesDefinition =>
 describe('expectedDates', () => {
   it('runs from the start to today minus the publication lag, on the calendar', () => {
     // Act
-    const dates = expectedDates(aSeries(), day('2024-11-26'));
+    const dates = expectedDates(aSeries(), new Date('2024-11-26T12:00:00.000Z'));
 
     // Assess: 20 November is a holiday, the 23rd and 24th a weekend, the 26th is not due yet.
     expect(isoDates(dates)).toEqual(['2024-11-18', '2024-11-19', '2024-11-21', '2024-11-22', '2024-11-25']);
   });
 
+  it('counts today in Brasília: at 01:30 UTC on the 27th it is still the 26th there', () => {
+    // Act
+    const dates = expectedDates(aSeries(), new Date('2024-11-27T01:30:00.000Z'));
+
+    // Assess
+    expect(isoDates(dates).at(-1)).toBe('2024-11-25');
+  });
+
   it('is empty before the first date is due', () => {
     // Act
-    const dates = expectedDates(aSeries({ publicationLagDays: 3 }), day('2024-11-20'));
+    const dates = expectedDates(aSeries({ publicationLagDays: 3 }), new Date('2024-11-20T12:00:00.000Z'));
 
     // Assess
     expect(dates).toHaveLength(0);

@@ -1,14 +1,15 @@
 import type { Calendar } from './calendar.js';
 import { calendarFor } from './calendars.js';
 import type { Day } from './dates.js';
-import type { SeriesDefinition } from './series.js';
+import { lastExpectedDay, type SeriesDefinition } from './series.js';
 
 /**
- * The dates a series should have by `today`: its calendar's dates from `start` up to
- * `today - publicationLagDays`, ascending. Empty before the series starts.
+ * The dates a series should have at `now`: its calendar's dates from `start` up to its
+ * {@link lastExpectedDay} (today in its source's time zone, less the publication lag), ascending. Empty
+ * before the first one is due.
  */
-export function expectedDates(series: SeriesDefinition, today: Day): Int32Array {
-  return calendarFor(series.calendar).datesBetween(series.start, today - series.publicationLagDays);
+export function expectedDates(series: SeriesDefinition, now: Date = new Date()): Int32Array {
+  return calendarFor(series.calendar).datesBetween(series.start, lastExpectedDay(series, now));
 }
 
 /**

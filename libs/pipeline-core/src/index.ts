@@ -6,7 +6,10 @@ export {
   PipelineError,
   InvalidDateError,
   ConfigError,
+  CatalogError,
+  UnknownSourceError,
   InvalidMessageError,
+  MessageProblem,
   InvalidItemError,
   SourceError,
   StoreError,
@@ -22,6 +25,7 @@ export type { Calendar } from './calendar.js';
 export { calendarFor, calendarCoverage } from './calendars.js';
 export {
   SourceId,
+  SOURCE_IDS,
   SourceMode,
   servingSource,
   SignRule,
@@ -30,7 +34,7 @@ export {
   lastExpectedDay,
 } from './series.js';
 export type { SeriesDefinition } from './series.js';
-export { parseCatalog, DEFAULT_CATALOG, loadCatalog, catalogIndex } from './catalog.js';
+export { parseCatalog, parseCatalogText, refuseSimulatedSeries, catalogIndex } from './catalog.js';
 
 // Gaps, streams, messages, batches, retry policy, item model
 export { expectedDates, findGaps } from './gaps.js';

@@ -6,6 +6,8 @@ import { SourceError } from './errors.js';
 export const SourceId = {
   BcbSgs: 'bcb-sgs',
   BcbPtax: 'bcb-ptax',
+  /** IPEA's ipeadata OData API (it republishes, among others, ANP's fuel price surveys). */
+  Ipea: 'ipea',
   Simulated: 'simulated',
 } as const;
 export type SourceId = (typeof SourceId)[keyof typeof SourceId];
@@ -38,6 +40,7 @@ export function servingSource(id: SourceId, mode: SourceMode): SourceId {
 const SOURCE_TIME_ZONES: Readonly<Record<SourceId, string>> = {
   [SourceId.BcbSgs]: 'America/Sao_Paulo',
   [SourceId.BcbPtax]: 'America/Sao_Paulo',
+  [SourceId.Ipea]: 'America/Sao_Paulo',
   [SourceId.Simulated]: 'America/Sao_Paulo',
 };
 
@@ -73,8 +76,8 @@ export interface SeriesDefinition {
   /** Partition key, e.g. `CURRENCY#USD`. */
   readonly infoType: string;
   readonly source: SourceId;
-  /** `bcb-sgs`: the SGS series code (1 = USD sell). */
-  readonly code?: number;
+  /** `bcb-sgs`: the SGS series code, a number (1 = USD sell); `ipea`: the ipeadata series code, a string. */
+  readonly code?: number | string;
   /** `bcb-ptax`: ISO 4217 currency code, e.g. `GBP`. */
   readonly currency?: string;
   /** `bcb-ptax`: which quote of the closing bulletin; default `sell`. */

@@ -187,6 +187,12 @@ export interface SeriesStore {
    * then records the failure as usual.
    */
   markAbsent(infoType: string, failure: FailureRecord): Promise<boolean>;
+  /**
+   * Deletes a date's PENDING or RETRY record: its series left the catalog, so its retries are retired (a
+   * date with a value, or set aside for an operator, is never touched; false for those and for no item).
+   * Should the series come back, gap detection finds the date missing and asks for it afresh.
+   */
+  retireDate(infoType: string, day: Day): Promise<boolean>;
   /** QUARANTINED and ABSENT dates, optionally of one series, from every shard of the `quarantined` index. */
   listQuarantined(infoType?: string): Promise<QuarantinedItem[]>;
   /**

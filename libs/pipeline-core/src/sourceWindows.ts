@@ -28,6 +28,7 @@ export function sourceWindowDays(source: SourceId, series: SeriesDefinition): nu
     case SourceId.BcbSgs:
       return sgsDailyCalendars.has(series.calendar) ? sgsDailyWindowDays : Infinity;
     case SourceId.BcbPtax:
+    case SourceId.Ipea:
     case SourceId.Simulated:
       return Infinity;
   }

@@ -31,7 +31,7 @@ export function createBcbSgsSource(options: BcbSgsSourceOptions): SeriesSource {
     async fetchRange(series: SeriesDefinition, from: Day, to: Day, fetchOptions?: FetchOptions) {
       if (from > to) return [];
       const code = series.code;
-      if (code === undefined || !Number.isSafeInteger(code) || code <= 0) {
+      if (typeof code !== 'number' || !Number.isSafeInteger(code) || code <= 0) {
         throw new SourceError(SourceId.BcbSgs, `${series.infoType} has no valid SGS code (${code})`, {
           retryable: false,
         });

@@ -10,6 +10,9 @@ import {
   type SeriesDefinition,
   type SeriesSource,
 } from '@gapless/pipeline-core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../tests/fixtures/bcb/fixtureServer.js';
 import { createSources } from './createSources.js';
@@ -19,6 +22,7 @@ function config(overrides: Partial<SourceConfig> = {}): SourceConfig {
   return {
     sgsBaseUrl: 'http://127.0.0.1:1/dados/serie',
     ptaxBaseUrl: 'http://127.0.0.1:1/odata',
+    ipeaBaseUrl: 'http://127.0.0.1:1/api/odata4',
     simulatedFaults: noSimulatedFaults,
     ...overrides,
   };
@@ -57,7 +61,29 @@ describe('createSources', () => {
     expect(server.requests[0]).toMatch(/^\/dados\/serie\/bcdata\.sgs\.1\/dados\?/);
     expect(sourceFor(SourceId.BcbSgs).id).toBe(SourceId.BcbSgs);
     expect(sourceFor(SourceId.BcbPtax).id).toBe(SourceId.BcbPtax);
+    expect(sourceFor(SourceId.Ipea).id).toBe(SourceId.Ipea);
     expect(sourceFor(SourceId.Simulated).id).toBe(SourceId.Simulated);
+  });
+
+  it('builds the ipea source from its configured base URL', async () => {
+    // Prepare
+    server = await startFixtureServer('/api/odata4', [{ status: 200, body: '{"value":[]}' }]);
+    const sourceFor = createSources(config({ ipeaBaseUrl: server.baseUrl }));
+    const ipca: SeriesDefinition = { ...usd, source: SourceId.Ipea, code: 'PRECOS12_IPCAG12' };
+
+    // Act
+    const observations = await sourceFor(SourceId.Ipea).fetchRange(
+      ipca,
+      parseIsoDate('2024-01-01'),
+      parseIsoDate('2024-03-01'),
+    );
+
+    // Assess
+    expect(observations).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]).toMatch(
+      /^\/api\/odata4\/ValoresSerie\(SERCODIGO='PRECOS12_IPCAG12'\)\?\$filter=/,
+    );
   });
 
   it('returns the same instance on every lookup (built once, at init)', () => {
@@ -96,6 +122,36 @@ describe('createSources', () => {
     expect(error).toMatchObject({ retryable: true, status: 503 });
   });
 
+  it("gives the simulated source the configured request log, and the real adapters don't write it", async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'gapless-sources-log-'));
+    const path = join(dir, 'requests.jsonl');
+    server = await startFixtureServer('/dados/serie', [{ status: 200, fixture: 'sgs-data.json' }]);
+    const sourceFor = createSources(config({ sgsBaseUrl: server.baseUrl, simulatedSourceLog: path }));
+
+    try {
+      // Act
+      await sourceFor(SourceId.BcbSgs).fetchRange(
+        usd,
+        parseIsoDate('2024-01-02'),
+        parseIsoDate('2024-01-05'),
+      );
+      await sourceFor(SourceId.Simulated).fetchRange(
+        usd,
+        parseIsoDate('2024-01-02'),
+        parseIsoDate('2024-01-03'),
+      );
+
+      // Assess
+      const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+      expect(lines.map((line) => JSON.parse(line) as unknown)).toMatchObject([
+        { info_type: 'CURRENCY#USD', from: '2024-01-02', to: '2024-01-03' },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes ready-made sources as overrides', () => {
     // Prepare
     const fake: SeriesSource = { id: SourceId.BcbPtax, maxWindowDays: () => 1, fetchRange: async () => [] };
@@ -114,7 +170,7 @@ describe('createSources', () => {
     // Assess
     expect(() => sourceFor('ftp' as SourceId)).toThrow(SourceError);
     expect(() => sourceFor('ftp' as SourceId)).toThrow(
-      /unknown source \(known: bcb-sgs, bcb-ptax, simulated\)/,
+      /unknown source \(known: bcb-sgs, bcb-ptax, ipea, simulated\)/,
     );
   });
 });

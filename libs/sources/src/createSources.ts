@@ -2,6 +2,7 @@ import { servingSource, SourceId, SourceMode, type SeriesSource } from '@gapless
 import { createBcbPtaxSource } from './bcbPtax.js';
 import { createBcbSgsSource } from './bcbSgs.js';
 import type { HttpRetryOptions } from './http.js';
+import { createIpeaSource } from './ipea.js';
 import { createSimulatedSource, type SimulatedSourceOptions } from './simulated.js';
 import type { SourceConfig } from './sourceConfig.js';
 
@@ -12,7 +13,7 @@ export interface SourceOptions {
   /** Options of the real adapters' HTTP loop (a `fetchImpl`, fake `sleep`, timeouts). */
   readonly http?: HttpRetryOptions;
   /** Extra options of the simulated source (latency, clock). */
-  readonly simulated?: Omit<SimulatedSourceOptions, 'faults'>;
+  readonly simulated?: Omit<SimulatedSourceOptions, 'faults' | 'requestLogPath'>;
   /** Ready-made sources that replace the built ones, by id (tests). */
   readonly sources?: Partial<Record<SourceId, SeriesSource>>;
 }
@@ -23,8 +24,8 @@ export type SourceRegistry = (id: SourceId) => SeriesSource;
 /**
  * Builds every source once, at init, and returns the lookup the scraper uses per series. Which source
  * answers an id is pipeline-core's `servingSource` rule, the one the schedulers split streams by: its own
- * when live, the one simulated source (with the configured faults) in simulated mode. An unknown id throws
- * a non-retryable SourceError instead of answering `undefined`.
+ * when live, the one simulated source (with the configured faults and request log) in simulated mode. An
+ * unknown id throws a non-retryable SourceError instead of answering `undefined`.
  */
 export function createSources(config: SourceConfig, options: SourceOptions = {}): SourceRegistry {
   const mode = options.mode ?? SourceMode.Live;
@@ -34,9 +35,15 @@ export function createSources(config: SourceConfig, options: SourceOptions = {})
       readyMade[SourceId.BcbSgs] ?? createBcbSgsSource({ ...options.http, baseUrl: config.sgsBaseUrl }),
     [SourceId.BcbPtax]:
       readyMade[SourceId.BcbPtax] ?? createBcbPtaxSource({ ...options.http, baseUrl: config.ptaxBaseUrl }),
+    [SourceId.Ipea]:
+      readyMade[SourceId.Ipea] ?? createIpeaSource({ ...options.http, baseUrl: config.ipeaBaseUrl }),
     [SourceId.Simulated]:
       readyMade[SourceId.Simulated] ??
-      createSimulatedSource({ ...options.simulated, faults: config.simulatedFaults }),
+      createSimulatedSource({
+        ...options.simulated,
+        faults: config.simulatedFaults,
+        ...(config.simulatedSourceLog === undefined ? {} : { requestLogPath: config.simulatedSourceLog }),
+      }),
   };
   return (id) => built[servingSource(id, mode)];
 }

@@ -1,5 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CalendarId,
   parseIsoDate,
@@ -227,5 +230,80 @@ describe('createSimulatedSource faults', () => {
     expect(waits).toEqual([30]);
     expect(late).toMatchObject({ retryable: true });
     expect(source.maxWindowDays(series())).toBe(Infinity);
+  });
+});
+
+describe('createSimulatedSource request log', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gapless-simulated-log-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const linesOf = (path: string): unknown[] =>
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as unknown);
+
+  it('appends one line per request it receives, failed ones included, and none refused at the deadline', async () => {
+    // Prepare
+    const path = join(dir, 'requests.jsonl');
+    const source = createSimulatedSource({
+      faults: { error: 1 },
+      requestLogPath: path,
+      now: () => Date.parse('2026-11-25T04:00:00.000Z'),
+    });
+    const eur = series({ infoType: 'CURRENCY#EUR' });
+
+    // Act
+    await source.fetchRange(series(), iso('2024-01-01'), iso('2024-01-05')).catch(() => undefined);
+    await source.fetchRange(eur, iso('2024-02-29'), iso('2024-02-29')).catch(() => undefined);
+    await source.fetchRange(series(), iso('2024-01-01'), iso('2024-01-05')).catch(() => undefined);
+    await source.fetchRange(eur, 1, 2, { deadline: 0 }).catch(() => undefined);
+
+    // Assess
+    const at = '2026-11-25T04:00:00.000Z';
+    expect(linesOf(path)).toEqual([
+      { info_type: 'CURRENCY#USD', from: '2024-01-01', to: '2024-01-05', at },
+      { info_type: 'CURRENCY#EUR', from: '2024-02-29', to: '2024-02-29', at },
+      { info_type: 'CURRENCY#USD', from: '2024-01-01', to: '2024-01-05', at },
+    ]);
+    expect(source.stats().requests).toBe(3);
+  });
+
+  it('appends to what the file holds: several sources (processes) share one log', async () => {
+    // Prepare
+    const path = join(dir, 'requests.jsonl');
+    const first = createSimulatedSource({ requestLogPath: path });
+    const second = createSimulatedSource({ requestLogPath: path });
+
+    // Act
+    await Promise.all([
+      first.fetchRange(series(), 10, 20),
+      second.fetchRange(series(), 30, 40),
+      first.fetchRange(series(), 50, 60),
+    ]);
+
+    // Assess
+    expect(linesOf(path).map((line) => (line as { from: string }).from)).toEqual([
+      '1970-01-11',
+      '1970-01-31',
+      '1970-02-20',
+    ]);
+  });
+
+  it('writes nothing without a path, and throws when the log cannot be written', async () => {
+    // Prepare
+    const quiet = createSimulatedSource();
+    const broken = createSimulatedSource({ requestLogPath: join(dir, 'missing', 'requests.jsonl') });
+
+    // Act
+    await quiet.fetchRange(series(), 1, 2);
+    const error = await broken.fetchRange(series(), 1, 2).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(readdirSync(dir)).toEqual([]);
+    expect(error).toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -1,7 +1,9 @@
+import { appendFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SimulatedFaults } from './sourceConfig.js';
 import {
   type Day,
+  formatIsoDate,
   SourceError,
   SourceId,
   type SeriesDefinition,
@@ -32,6 +34,12 @@ export interface SimulatedSourceOptions {
   readonly latencyMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
+  /**
+   * A file to which the source appends one JSON line per request it receives, `{"info_type", "from", "to",
+   * "at"}` (ISO dates, ISO time), whatever its answer: the local stack counts source requests with it, at
+   * the source, across every function process at once. Unset (production), nothing is written.
+   */
+  readonly requestLogPath?: string;
 }
 
 /** Counters of what the source has done, for benchmarks and tests. */
@@ -82,6 +90,9 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
         throw new SourceError(SourceId.Simulated, 'deadline passed before the request', { retryable: true });
       }
       counts.requests += 1;
+      if (options.requestLogPath !== undefined) {
+        appendRequestLine(options.requestLogPath, series, from, to, now());
+      }
       if (options.latencyMs) await sleep(options.latencyMs);
       if (from > to) return [];
       const rangeKey = `${series.infoType}|${from}|${to}`;
@@ -96,6 +107,20 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Sim
       return observations;
     },
   };
+}
+
+/**
+ * One small line per write, with O_APPEND: the lines of several processes appending to the same file do not
+ * interleave. A failed write throws: a count that silently loses requests would be worse than none.
+ */
+function appendRequestLine(path: string, series: SeriesDefinition, from: Day, to: Day, at: number): void {
+  const line = {
+    info_type: series.infoType,
+    from: formatIsoDate(from),
+    to: formatIsoDate(to),
+    at: new Date(at).toISOString(),
+  };
+  appendFileSync(path, `${JSON.stringify(line)}\n`);
 }
 
 function pickFault(rates: readonly number[], draw: number): SimulatedFault | undefined {

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { ConfigError, optionalString, optionalUrl, type Env } from '@gapless/pipeline-core';
 
 /** Fault rates of the simulated source (each in [0, 1], their sum at most 1) and the seed it replays from. */
@@ -10,15 +11,23 @@ export interface SimulatedFaults {
   readonly seed: number;
 }
 
-/** What the scraper's sources are built from: the BCB base URLs and the simulated source's faults. */
+/**
+ * What the scraper's sources are built from: the BCB base URLs, the simulated source's faults and, for the
+ * local stack, the file where the simulated source logs the requests it receives.
+ */
 export interface SourceConfig {
   readonly sgsBaseUrl: string;
   readonly ptaxBaseUrl: string;
+  /** IPEA's ipeadata OData v4 service. */
+  readonly ipeaBaseUrl: string;
   readonly simulatedFaults: SimulatedFaults;
+  /** An absolute file path; the simulated source appends a JSON line per request to it. Unset in production. */
+  readonly simulatedSourceLog?: string;
 }
 
 export const defaultSgsBaseUrl = 'https://api.bcb.gov.br/dados/serie';
 export const defaultPtaxBaseUrl = 'https://olinda.bcb.gov.br/olinda/servico/PTAX/versao/v1/odata';
+export const defaultIpeaBaseUrl = 'http://www.ipeadata.gov.br/api/odata4';
 
 /** No faults unless asked for: the local stack's default is a well-behaved source. */
 export const noSimulatedFaults: SimulatedFaults = {
@@ -33,15 +42,31 @@ export const noSimulatedFaults: SimulatedFaults = {
 const faultNames = ['error', 'timeout', 'throttle', 'null', 'malformed'] as const;
 
 /**
- * Reads the sources' settings once, at init: `BCB_SGS_BASE_URL`, `BCB_PTAX_BASE_URL` (tests, proxies) and
- * `SIMULATED_FAULTS`. Throws a ConfigError naming the first bad variable.
+ * Reads the sources' settings once, at init: `BCB_SGS_BASE_URL`, `BCB_PTAX_BASE_URL`, `IPEA_BASE_URL`
+ * (tests, proxies), `SIMULATED_FAULTS` and `SIMULATED_SOURCE_LOG`. Throws a ConfigError naming the first
+ * bad variable.
  */
 export function readSourceConfig(env: Env = process.env): SourceConfig {
+  const simulatedSourceLog = optionalAbsolutePath(env, 'SIMULATED_SOURCE_LOG');
   return {
     sgsBaseUrl: optionalUrl(env, 'BCB_SGS_BASE_URL', defaultSgsBaseUrl),
     ptaxBaseUrl: optionalUrl(env, 'BCB_PTAX_BASE_URL', defaultPtaxBaseUrl),
+    ipeaBaseUrl: optionalUrl(env, 'IPEA_BASE_URL', defaultIpeaBaseUrl),
     simulatedFaults: parseSimulatedFaults(env, 'SIMULATED_FAULTS'),
+    ...(simulatedSourceLog === undefined ? {} : { simulatedSourceLog }),
   };
+}
+
+/**
+ * An optional absolute file path. A relative one is refused: it would depend on the function's working
+ * directory, which is not the directory of whoever set it.
+ */
+function optionalAbsolutePath(env: Env, name: string): string | undefined {
+  const raw = optionalString(env, name);
+  if (raw !== undefined && !isAbsolute(raw)) {
+    throw new ConfigError(name, `must be an absolute file path, got ${JSON.stringify(raw)}`);
+  }
+  return raw;
 }
 
 /**

@@ -49,7 +49,10 @@ export async function backfillUnderChaos(): Promise<SectionResult> {
         'outcome',
         `${result.totals.ok} OK, ${result.totals.quarantined} quarantined, ${result.cycles} cycle(s)`,
       ],
-      ['source requests / messages', `${result.totals.sourceRequests} / ${result.totals.messagesSent}`],
+      [
+        'source requests (received, the source\u2019s own log) / messages',
+        `${result.totals.sourceRequests ?? 'not counted'} / ${result.totals.messagesSent}`,
+      ],
       ['item writes asked of DynamoDB, all partitions (wire)', writes.toLocaleString('en')],
       ['write units per backfilled date', `${perDate.toFixed(4)} (reported beside the clean backfill's)`],
     ],

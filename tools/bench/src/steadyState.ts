@@ -1,6 +1,6 @@
+import { DEFAULT_CATALOG } from '@gapless/catalog';
 import { createDynamoSeriesStore, queueDefinition } from '@gapless/aws-adapters';
 import {
-  DEFAULT_CATALOG,
   expectedDates,
   sgsDailyWindowDays,
   silentTelemetry,
@@ -125,7 +125,7 @@ async function writeCompleteHistory(
   const store = createDynamoSeriesStore({ tableName, client: dynamo.client, now: () => now });
   let written = 0;
   for (const series of catalog) {
-    const values = Array.from(expectedDates(series, todayUtc(now)), (day, index) => ({
+    const values = Array.from(expectedDates(series, now), (day, index) => ({
       day,
       value: 1 + (index % 100) / 100,
     }));

@@ -36,5 +36,6 @@ new PipelineStack(app, context('stackName') ?? 'Gapless', {
   ...optional('existingOidcProviderArn', context('existingOidcProviderArn')),
   ...optional('alarmEmail', context('alarmEmail')),
   ...optional('maxRetries', number('maxRetries')),
+  ...optional('maxMessageBytes', number('maxMessageBytes')),
   ...optional('scraperMaxConcurrency', number('scraperMaxConcurrency')),
 });

@@ -1,8 +1,17 @@
-import { queueDefinition, tableDefinition } from '@gapless/aws-adapters';
+import { checkMaxMessageBytes, queueDefinition, tableDefinition } from '@gapless/aws-adapters';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+
+/** The deployment's choices about the data. */
+export interface PipelineDataProps {
+  /**
+   * The queues' MaximumMessageSize, in bytes; the functions get the same value as `MAX_MESSAGE_BYTES`.
+   * Default `queueDefinition.maximumMessageBytes`; refused outside `queueDefinition.messageBytesRange`.
+   */
+  maxMessageBytes?: number;
+}
 
 /**
  * The table and the work queue with its dead-letter queue, declared from `tableDefinition` and
@@ -12,14 +21,22 @@ export class PipelineData extends Construct {
   readonly table: dynamodb.Table;
   readonly workQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
+  /** The queues' MaximumMessageSize, which every function must get as `MAX_MESSAGE_BYTES`. */
+  readonly maxMessageBytes: number;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: PipelineDataProps = {}) {
     super(scope, id);
     assertQueueTimings();
+    this.maxMessageBytes = checkMaxMessageBytes(
+      props.maxMessageBytes ?? queueDefinition.maximumMessageBytes,
+      'maxMessageBytes',
+    );
     this.table = createTable(this);
+    // The dead-letter queue takes the same size, so whatever the work queue held fits there too.
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       queueName: queueDefinition.deadLetterQueueName,
       retentionPeriod: Duration.seconds(queueDefinition.deadLetterRetentionSeconds),
+      maxMessageSizeBytes: this.maxMessageBytes,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
@@ -27,7 +44,7 @@ export class PipelineData extends Construct {
       queueName: queueDefinition.workQueueName,
       visibilityTimeout: Duration.seconds(queueDefinition.visibilityTimeoutSeconds),
       retentionPeriod: Duration.seconds(queueDefinition.messageRetentionSeconds),
-      maxMessageSizeBytes: queueDefinition.maximumMessageBytes,
+      maxMessageSizeBytes: this.maxMessageBytes,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: queueDefinition.maxReceiveCount },

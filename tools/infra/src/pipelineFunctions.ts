@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { queueDefinition, tableDefinition } from '@gapless/aws-adapters';
+import { maxMessageBytesVariable, queueDefinition, tableDefinition } from '@gapless/aws-adapters';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -55,14 +55,15 @@ export class PipelineFunctions extends Construct {
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
     const { table, workQueue } = props.data;
+    // Every function gets the queue's own size limit: the senders split at it, the scraper validates with it.
+    const shared = {
+      TABLE_NAME: table.tableName,
+      [maxMessageBytesVariable]: String(props.data.maxMessageBytes),
+    };
     const environment: Record<FunctionName, Record<string, string>> = {
-      data_clustering: { TABLE_NAME: table.tableName, QUEUE_URL: workQueue.queueUrl },
-      scraper: { TABLE_NAME: table.tableName, MAX_RETRIES: String(props.maxRetries) },
-      retry_recheck: {
-        TABLE_NAME: table.tableName,
-        QUEUE_URL: workQueue.queueUrl,
-        MAX_RETRIES: String(props.maxRetries),
-      },
+      data_clustering: { ...shared, QUEUE_URL: workQueue.queueUrl },
+      scraper: { ...shared, MAX_RETRIES: String(props.maxRetries) },
+      retry_recheck: { ...shared, QUEUE_URL: workQueue.queueUrl, MAX_RETRIES: String(props.maxRetries) },
     };
     const make = (name: FunctionName) => this.createFunction(name, environment[name], props);
     this.functions = {

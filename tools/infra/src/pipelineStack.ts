@@ -18,6 +18,11 @@ export interface PipelineStackProps extends StackProps {
   alarmEmail?: string;
   /** Attempts after the first before a date is quarantined (the functions' `MAX_RETRIES`). */
   maxRetries?: number;
+  /**
+   * The queues' MaximumMessageSize and the functions' `MAX_MESSAGE_BYTES`, one value (default
+   * `queueDefinition.maximumMessageBytes`, at most 1 MiB).
+   */
+  maxMessageBytes?: number;
   scraperMaxConcurrency?: number;
 }
 
@@ -28,7 +33,9 @@ export interface PipelineStackProps extends StackProps {
 export class PipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
-    const data = new PipelineData(this, 'Data');
+    const data = new PipelineData(this, 'Data', {
+      ...(props.maxMessageBytes === undefined ? {} : { maxMessageBytes: props.maxMessageBytes }),
+    });
     const { functions } = new PipelineFunctions(this, 'Functions', {
       data,
       distDir: props.distDir,

@@ -221,6 +221,7 @@ describe('queues', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
       QueueName: queueDefinition.deadLetterQueueName,
       MessageRetentionPeriod: queueDefinition.deadLetterRetentionSeconds,
+      MaximumMessageSize: queueDefinition.maximumMessageBytes,
     });
   });
 
@@ -250,9 +251,9 @@ describe('functions', () => {
   });
 
   it.each([
-    ['data_clustering', ['TABLE_NAME', 'QUEUE_URL']],
-    ['scraper', ['TABLE_NAME', 'MAX_RETRIES']],
-    ['retry_recheck', ['TABLE_NAME', 'QUEUE_URL', 'MAX_RETRIES']],
+    ['data_clustering', ['TABLE_NAME', 'QUEUE_URL', 'MAX_MESSAGE_BYTES']],
+    ['scraper', ['TABLE_NAME', 'MAX_RETRIES', 'MAX_MESSAGE_BYTES']],
+    ['retry_recheck', ['TABLE_NAME', 'QUEUE_URL', 'MAX_RETRIES', 'MAX_MESSAGE_BYTES']],
   ] as const)('%s runs index.handler on nodejs22.x with its configuration', (name, variables) => {
     // Act
     const props = resources[functionId(name)]?.Properties as {
@@ -262,6 +263,9 @@ describe('functions', () => {
     // Assess
     expect(props).toMatchObject({ FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler' });
     expect(Object.keys(props.Environment.Variables).sort()).toEqual([...variables].sort());
+    expect(props.Environment.Variables.MAX_MESSAGE_BYTES).toBe(
+      String((resources[ids.workQueue]?.Properties as { MaximumMessageSize: number }).MaximumMessageSize),
+    );
   });
 });
 

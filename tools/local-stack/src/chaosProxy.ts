@@ -16,18 +16,7 @@ export interface ChaosProxyOptions {
   readonly seed?: number;
 }
 
-/**
- * One source request, seen as the scraper's claim in the work ledger (it claims right before it downloads):
- * a lease's first request (the stream from the lease's first to its last date), or one delivery's claims of
- * attempts on single dates (from its first to its last claimed date).
- */
-export interface SourceRequestRecord {
-  readonly infoType: string;
-  readonly from: string;
-  readonly to: string;
-  readonly attempt: number;
-  readonly at: string;
-}
+// Source requests are counted at the source (sourceRequestLog.ts), never from the ledger's writes here.
 
 /** What went through the proxy, per series partition (bookkeeping partitions excluded). */
 export interface SeriesTraffic {
@@ -36,7 +25,6 @@ export interface SeriesTraffic {
   itemWrites: number;
   /** Good values stored: batch puts of `OK` items that DynamoDB processed. */
   okWrites: number;
-  sourceRequests: number;
 }
 
 /** One write to a series item that DynamoDB applied, in the order the proxy saw the answers. */
@@ -57,7 +45,6 @@ export interface ChaosProxy {
   /** Every applied write to a series item (end-to-end tests check that no OK value is overwritten). */
   writeLog(): readonly ItemWriteRecord[];
   traffic(): ReadonlyMap<string, Readonly<SeriesTraffic>>;
-  sourceRequests(): readonly SourceRequestRecord[];
   /**
    * Item writes DynamoDB was asked for, as it bills them: each PutItem, UpdateItem and DeleteItem (conditional
    * ones that failed included) and each item of a BatchWriteItem (items sent again after `UnprocessedItems`
@@ -72,10 +59,11 @@ export interface ChaosProxy {
 const targetHeader = 'x-amz-target';
 
 /**
- * An HTTP proxy in front of the DynamoDB emulator. It always observes (which series were written, which
- * attempts were claimed) and, with `unprocessedRate`, makes DynamoDB's partial success happen: for a seeded
- * share of BatchWriteItem calls it forwards only some of the items and answers the rest as
- * `UnprocessedItems`, in the real wire format, so the functions' retry loops are exercised over HTTP.
+ * An HTTP proxy in front of the DynamoDB emulator. It always observes (which series were written, how many
+ * item writes were asked for) and, with `unprocessedRate`, makes DynamoDB's partial success happen: for a
+ * seeded share of BatchWriteItem calls it forwards only some of the items and answers the rest as
+ * `UnprocessedItems`, in the real wire format, so the functions' retry loops are exercised over HTTP. It
+ * counts no source requests: those are counted at the source (see sourceRequestLog.ts).
  */
 export async function startChaosProxy(options: ChaosProxyOptions): Promise<ChaosProxy> {
   const target = new URL(options.target);
@@ -83,7 +71,6 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
   const random = seededRandom(options.seed ?? 1, 1);
   const rate = options.unprocessedRate ?? 0;
   const traffic = new Map<string, SeriesTraffic>();
-  const claims = newClaimLog();
   const writes: ItemWriteRecord[] = [];
   let itemWriteRequests = 0;
   const injected = { batchWrites: 0, items: 0 };
@@ -116,7 +103,7 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
     if (answer.status === 200 && input) {
       const forwarded = plan ? plan.forwarded : input;
       const output = parseJson(answer.body);
-      observe(operation, forwarded, output, traffic, claims);
+      observe(operation, forwarded, output, traffic);
       writes.push(...appliedWrites(operation, forwarded, output));
     }
     let payload = answer.body;
@@ -148,7 +135,6 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
   return {
     endpoint: `http://${loopbackHost}:${port}`,
     traffic: () => traffic,
-    sourceRequests: () => [...claims.records],
     itemWriteRequests: () => itemWriteRequests,
     writeLog: () => [...writes],
     injected: () => ({ ...injected }),
@@ -220,17 +206,6 @@ function withUnprocessed(answer: Json, withheld: Record<string, WriteRequest[]>)
   return { ...answer, UnprocessedItems: unprocessed };
 }
 
-/** What the proxy learns of the work ledger: each lease's last date, and each delivery's claims. */
-interface ClaimLog {
-  readonly records: SourceRequestRecord[];
-  readonly leaseEnds: Map<string, string>;
-  readonly byToken: Map<string, { from: string; to: string; attempt: number; infoType: string; at: string }>;
-}
-
-function newClaimLog(): ClaimLog {
-  return { records: [], leaseEnds: new Map(), byToken: new Map() };
-}
-
 /** Writes of one request as DynamoDB bills them: one per single-item write, one per batch item. */
 function writeRequestsOf(operation: string, input: Json): number {
   if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem') return 1;
@@ -239,20 +214,16 @@ function writeRequestsOf(operation: string, input: Json): number {
   return Object.values(requestItems).reduce((sum, requests) => sum + requests.length, 0);
 }
 
-const LEASE = 'LEASE#';
-
-/** Records what a successful request did to series partitions and which attempts it claimed. */
+/** Records what a successful request did to series partitions (the work ledger's partitions excluded). */
 function observe(
   operation: string,
   input: Json,
   answer: Json | undefined,
   traffic: Map<string, SeriesTraffic>,
-  claims: ClaimLog,
 ): void {
   const of = (infoType: string): SeriesTraffic => {
     let entry = traffic.get(infoType);
-    if (!entry)
-      traffic.set(infoType, (entry = { batchWriteCalls: 0, itemWrites: 0, okWrites: 0, sourceRequests: 0 }));
+    if (!entry) traffic.set(infoType, (entry = { batchWriteCalls: 0, itemWrites: 0, okWrites: 0 }));
     return entry;
   };
   if (operation === 'BatchWriteItem') {
@@ -266,42 +237,10 @@ function observe(
     }
     return;
   }
+  if (operation !== 'PutItem' && operation !== 'UpdateItem') return;
   const record = (operation === 'PutItem' ? input.Item : input.Key) as Json | undefined;
   const infoType = stringAttribute(record, 'info_type');
-  const date = stringAttribute(record, 'date');
-  if (infoType === undefined || date === undefined) return;
-  const values = (input.ExpressionAttributeValues ?? {}) as Json;
-  const token = stringAttribute(values, ':token');
-  if (infoType.startsWith(LEASE)) {
-    const series = infoType.slice(LEASE.length);
-    const last = stringAttribute(input.Item as Json | undefined, 'last');
-    if (operation === 'PutItem' && last !== undefined) claims.leaseEnds.set(`${series}|${date}`, last);
-    if (operation === 'UpdateItem' && token !== undefined) {
-      const to = claims.leaseEnds.get(`${series}|${date}`) ?? date;
-      claims.records.push({ infoType: series, from: date, to, attempt: 0, at: new Date().toISOString() });
-      of(series).sourceRequests += 1;
-    }
-    return;
-  }
-  if (!isSeries(infoType)) return;
-  if (operation === 'PutItem' || operation === 'UpdateItem') of(infoType).itemWrites += 1;
-  // A claim of one more attempt on one date sets the claim token without an error; a failure record carries
-  // the delivery's token too, but with the error it reports: that is no request.
-  const expression = typeof input.UpdateExpression === 'string' ? input.UpdateExpression : '';
-  const isClaim = expression.includes('#claimToken') && !expression.includes('#lastError');
-  if (operation !== 'UpdateItem' || token === undefined || !isClaim) return;
-  // One delivery's claims make its requests, counted as one, first to last claimed date.
-  const attempts = Number((values[':attempts'] as { N?: string } | undefined)?.N ?? '1');
-  const seen = claims.byToken.get(token);
-  if (seen === undefined) {
-    const request = { infoType, from: date, to: date, attempt: attempts - 1, at: new Date().toISOString() };
-    claims.byToken.set(token, request);
-    claims.records.push(request);
-    of(infoType).sourceRequests += 1;
-  } else {
-    if (date < seen.from) seen.from = date;
-    if (date > seen.to) seen.to = date;
-  }
+  if (infoType !== undefined && isSeries(infoType)) of(infoType).itemWrites += 1;
 }
 
 function stringAttribute(item: Json | undefined, name: string): string | undefined {

@@ -1,9 +1,11 @@
 /**
  * `npm start`: the local stack's command line. Runs the pipeline locally (`run`, the default), creates the
- * resources on an endpoint (`setup`), or lists and releases quarantined dates (`quarantine`).
+ * resources on an endpoint (`setup`), prints or checks the catalog (`catalog`), or lists and releases
+ * quarantined dates (`quarantine`).
  */
 import { EmulatorStartError, LocalStackError, ResourceMismatchError, UsageError } from './errors.js';
 import { parseCli, usage, type CliCommand, type RunCliOptions } from './cliArgs.js';
+import { catalogInForce, catalogJson, catalogTable, checkCatalogFile } from './catalogCommand.js';
 import { formatSummary } from './formatSummary.js';
 import { createProgressBar } from './progressBar.js';
 import { listQuarantine, releaseQuarantine } from './quarantineCommand.js';
@@ -53,6 +55,16 @@ async function dispatch(command: CliCommand, io: CliIo): Promise<number> {
         `table ${resources.tableName} ready (TTL ${resources.timeToLive})\n` +
           `work queue ${resources.queueUrl}\ndead-letter queue ${resources.deadLetterQueueUrl}\n`,
       );
+      return ExitCode.Ok;
+    }
+    case 'catalog': {
+      if (command.check !== undefined) {
+        const checked = await checkCatalogFile(command.check, io.cwd);
+        io.out(`${command.check}: ${checked.length} series, valid\n`);
+        return ExitCode.Ok;
+      }
+      const { origin, catalog } = catalogInForce(io.env);
+      io.out(command.json ? catalogJson(catalog) : catalogTable(catalog, origin));
       return ExitCode.Ok;
     }
     case 'quarantine-list': {

@@ -10,6 +10,7 @@ export type CliCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'run'; readonly options: RunCliOptions }
   | { readonly kind: 'setup'; readonly tableName: string }
+  | { readonly kind: 'catalog'; readonly json: boolean; readonly check?: string }
   | {
       readonly kind: 'quarantine-list';
       readonly series?: string;
@@ -59,6 +60,7 @@ const optionSpec = {
   seed: { type: 'string' },
   concurrency: { type: 'string' },
   table: { type: 'string' },
+  check: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof optionSpec; allowPositionals: true }>>['values'];
@@ -84,7 +86,16 @@ export function parseCli(argv: readonly string[], cwd = process.cwd()): CliComma
     refuseExtra([sub, ...extra]);
     return { kind: 'setup', tableName };
   }
-  if (command !== 'quarantine') throw new UsageError(`unknown command "${command}" (run, setup, quarantine)`);
+  if (command === 'catalog') {
+    refuseExtra([sub, ...extra]);
+    return {
+      kind: 'catalog',
+      json: values.json === true,
+      ...(values.check === undefined ? {} : { check: values.check }),
+    };
+  }
+  if (command !== 'quarantine')
+    throw new UsageError(`unknown command "${command}" (run, setup, catalog, quarantine)`);
   refuseExtra(extra);
   const where = { tableName, ...(dataDir ? { dataDir } : {}) };
   if (sub === 'list') {
@@ -219,6 +230,7 @@ function integer(
 /** The usage text of `npm start -- --help`. */
 export const usage = `Usage: npm start -- [run] [options]      (or: npx tsx tools/local-stack/src/cli.ts ...)
        npm run setup                     create the table and queues where AWS_ENDPOINT_URL_* point
+       npm run catalog -- [--json] [--check FILE]   the catalog in force, or validate a catalog file
        npm run quarantine -- list [--series INFO_TYPE] [--data-dir DIR] [--json]
        npm run quarantine -- release --series INFO_TYPE (--date D | --from D --to D | --all) [--data-dir DIR]
 
@@ -231,7 +243,7 @@ Options of run:
   --fault-rate R           total fault rate, spread evenly over error/timeout/throttle/null/malformed
   --chaos                  also: UnprocessedItems on 10% of batch writes, 10% duplicate deliveries,
                            10% scraper crashes mid-batch (and 30% source faults unless given)
-  --series A,B             only these series (e.g. CURRENCY#USD,FUEL#DIESEL)
+  --series A,B             only these series (e.g. CURRENCY#USD,INFLATION#IPCA)
   --from YYYY-MM-DD        start every series at this date instead of the catalog's start
   --data-dir DIR           keep the table on disk in DIR: the next run only fetches new gaps
   --cycles N               cycle limit (default 50)

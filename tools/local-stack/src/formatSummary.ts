@@ -2,7 +2,10 @@ import type { RunSummary } from './runSummary.js';
 
 const shownQuarantine = 10;
 
-/** The run summary as the terminal shows it: one row per series, a totals row, then the run's figures. */
+/**
+ * The run summary as the terminal shows it: one row per series, a totals row, then the run's figures. A
+ * series whose source requests were not counted (a real source served it) shows `-`, with a note saying so.
+ */
 export function formatSummary(summary: RunSummary): string {
   const header = [
     'series',
@@ -11,6 +14,7 @@ export function formatSummary(summary: RunSummary): string {
     'pending',
     'retrying',
     'quarantined',
+    'absent',
     'missing',
     'source req',
     'batch writes',
@@ -22,8 +26,9 @@ export function formatSummary(summary: RunSummary): string {
     series.pending,
     series.retrying,
     series.quarantined,
+    series.absent,
     series.missing,
-    series.sourceRequests,
+    series.sourceRequests ?? '-',
     series.batchWriteCalls,
   ]);
   const t = summary.totals;
@@ -35,11 +40,17 @@ export function formatSummary(summary: RunSummary): string {
     t.pending,
     t.retrying,
     t.quarantined,
+    t.absent,
     missing,
-    t.sourceRequests,
+    t.sourceRequests ?? '-',
     t.batchWriteCalls,
   ]);
   const lines = table([header, ...rows.map((row) => row.map(String))]);
+  if (summary.series.some((series) => series.sourceRequests === null)) {
+    lines.push(
+      "source req '-': not counted (a real source served the series; only the simulated source counts them)",
+    );
+  }
   const state = summary.converged ? 'converged' : 'stopped before converging';
   lines.push(
     '',
@@ -47,9 +58,11 @@ export function formatSummary(summary: RunSummary): string {
       `${t.messagesSent} messages sent, ${t.itemsWritten} items written, ${t.deadLetters} in the dead-letter queue`,
   );
   if (summary.quarantine.length > 0) {
-    lines.push('', `Quarantined (${summary.quarantine.length}):`);
+    lines.push('', `Set aside for an operator (${summary.quarantine.length}):`);
     for (const entry of summary.quarantine.slice(0, shownQuarantine)) {
-      lines.push(`  ${entry.infoType} ${entry.date}  retries ${entry.retryCount}  ${entry.lastError}`);
+      lines.push(
+        `  ${entry.infoType} ${entry.date}  ${entry.status ?? 'QUARANTINED'}  retries ${entry.retryCount}  ${entry.lastError}`,
+      );
     }
     if (summary.quarantine.length > shownQuarantine) {
       lines.push(

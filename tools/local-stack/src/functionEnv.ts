@@ -10,6 +10,11 @@ export interface FunctionEnvInput {
   readonly sourceMode: 'simulated' | 'live';
   /** `SIMULATED_FAULTS` as JSON (rates and seed). */
   readonly simulatedFaults: string;
+  /**
+   * `SIMULATED_SOURCE_LOG`: the absolute path of the file where the simulated source appends a line per
+   * request it receives, the local stack's count of source requests.
+   */
+  readonly sourceRequestLog: string;
   /** The catalog to pass as `SERIES_CATALOG`; undefined keeps the built-in one. */
   readonly catalog?: readonly SeriesDefinition[];
   readonly maxRetries?: number;
@@ -36,6 +41,7 @@ export function functionEnv(input: FunctionEnvInput): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: 'local',
     SOURCE_MODE: input.sourceMode,
     SIMULATED_FAULTS: input.simulatedFaults,
+    SIMULATED_SOURCE_LOG: input.sourceRequestLog,
     ...(input.catalog ? { SERIES_CATALOG: JSON.stringify(input.catalog.map(catalogEntry)) } : {}),
     ...(input.maxRetries === undefined ? {} : { MAX_RETRIES: String(input.maxRetries) }),
     RETRY_BACKOFF_BASE_SECONDS: '0',
@@ -62,5 +68,6 @@ export function catalogEntry(series: SeriesDefinition): Record<string, unknown> 
     start: formatIsoDate(series.start),
     publication_lag_days: series.publicationLagDays,
     ...(series.bounds === undefined ? {} : { bounds: { ...series.bounds } }),
+    ...(series.sign === undefined ? {} : { sign: series.sign }),
   };
 }

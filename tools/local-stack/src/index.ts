@@ -19,6 +19,7 @@ export type {
   FaultRates,
 } from './runLocalPipeline.js';
 export type { RunSummary, SeriesSummary, MonthSummary, DateCounts } from './runSummary.js';
-export type { SourceRequestRecord, SeriesTraffic, ItemWriteRecord } from './chaosProxy.js';
+export type { SeriesTraffic, ItemWriteRecord } from './chaosProxy.js';
+export type { SourceRequestRecord } from './sourceRequestLog.js';
 export type { DeliveryLog } from './sqsPoller.js';
 export type { CycleProgress } from './runCycles.js';

@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { readMaxMessageBytes } from '@gapless/aws-adapters';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startChaosProxy, type ChaosProxy } from './chaosProxy.js';
 import { startEmulators, type Emulators } from './emulators.js';
 import { LocalStackError } from './errors.js';
@@ -10,6 +11,7 @@ import { functionEnv, type FunctionEnvInput } from './functionEnv.js';
 import { openFunctionLog, type FunctionLog } from './functionLog.js';
 import { createLambdaRunner, extractZip, type LambdaRunner } from './lambdaRunner.js';
 import { ensureResources } from './resources.js';
+import { readSourceRequestLog, startSourceRequestLog, type SourceRequestRecord } from './sourceRequestLog.js';
 import { readAllItems, type PlainItem } from './tableReader.js';
 
 /** The three functions, by the names of their app directories (and so of their zips). */
@@ -29,10 +31,10 @@ export interface LocalStackOptions {
   readonly seed: number;
   readonly scraperConcurrency: number;
   readonly scraperTimeoutMs: number;
-  /** The function environment, less what the stack itself knows (endpoints, names). */
+  /** The function environment, less what the stack itself knows (endpoints, names, its files). */
   readonly env: Omit<
     FunctionEnvInput,
-    'tableName' | 'queueUrl' | 'dynamoEndpoint' | 'sqsEndpoint' | 'region'
+    'tableName' | 'queueUrl' | 'dynamoEndpoint' | 'sqsEndpoint' | 'region' | 'sourceRequestLog'
   >;
 }
 
@@ -51,6 +53,13 @@ export interface LocalStack {
   readonly proxy: ChaosProxy;
   readonly log: FunctionLog;
   readonly functions: Readonly<Record<FunctionName, LambdaRunner>>;
+  /**
+   * The simulated source's own log of the requests it received (`SIMULATED_SOURCE_LOG`):
+   * `<dataDir>/source-requests.jsonl`, or a file in the stack's temporary directory without a data dir.
+   */
+  readonly sourceRequestLogPath: string;
+  /** The requests the simulated source logged so far, in order. A real source's requests are not in it. */
+  sourceRequests(): SourceRequestRecord[];
   readAllItems(): Promise<PlainItem[]>;
   /** Messages waiting in the dead-letter queue (visible or not). */
   deadLetterCount(): Promise<number>;
@@ -77,10 +86,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     cleanups.push(() => proxy.stop());
     const region = 'us-east-1';
+    // One message limit: the queue gets the size the functions are configured with.
+    const maxMessageBytes = readMaxMessageBytes(options.env.extra ?? {});
     const resources = await ensureResources({
       dynamoEndpoint: emulators.dynamoEndpoint,
       sqsEndpoint: emulators.sqsEndpoint,
       region,
+      maxMessageBytes,
     });
     const dynamo = new DynamoDBClient({ endpoint: emulators.dynamoEndpoint, region, credentials });
     // fauxqs names its queues `http://sqs.<region>.localhost:<port>/...` and finds them by that exact URL;
@@ -99,8 +111,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cleanups.push(() => log.close());
     const codeRoot = await mkdtemp(join(tmpdir(), 'gapless-lambdas-'));
     cleanups.push(() => rm(codeRoot, { recursive: true, force: true }));
+    // Absolute: the functions run in their own code directories. Emptied per run, like the functions' log.
+    const sourceRequestLogPath = resolve(options.dataDir ?? codeRoot, 'source-requests.jsonl');
+    startSourceRequestLog(sourceRequestLogPath);
     const env = functionEnv({
       ...options.env,
+      extra: { MAX_MESSAGE_BYTES: String(maxMessageBytes), ...options.env.extra },
+      sourceRequestLog: sourceRequestLogPath,
       tableName: resources.tableName,
       queueUrl: resources.queueUrl,
       dynamoEndpoint: proxy.endpoint,
@@ -139,6 +156,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       proxy,
       log,
       functions,
+      sourceRequestLogPath,
+      sourceRequests: () => readSourceRequestLog(sourceRequestLogPath),
       readAllItems: () => readAllItems(dynamo, resources.tableName),
       deadLetterCount: () => messageCount(sqs, resources.deadLetterQueueUrl),
       deadLetterBodies: () => drainBodies(sqs, resources.deadLetterQueueUrl),

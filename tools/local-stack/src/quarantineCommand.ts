@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoSeriesStore } from '@gapless/aws-adapters';
 import { formatIsoDate, parseIsoDate, type QuarantinedItem, type SeriesStore } from '@gapless/pipeline-core';
 import { startEmulators } from './emulators.js';
+import { defaultChainOrEmulatorKeys, emulatorCredentials } from './toolCredentials.js';
 
 export interface StoreLocation {
   readonly tableName: string;
@@ -65,11 +66,17 @@ function toListing(item: QuarantinedItem): QuarantineListing {
 async function withStore<T>(location: StoreLocation, work: (store: SeriesStore) => Promise<T>): Promise<T> {
   const env = location.env ?? process.env;
   const emulators = location.dataDir ? await startEmulators({ dataDir: location.dataDir }) : undefined;
-  const endpoint = emulators?.dynamoEndpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL;
+  const region = env.AWS_REGION ?? 'us-east-1';
+  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL;
   const client = new DynamoDBClient({
-    region: env.AWS_REGION ?? 'us-east-1',
-    // An emulator accepts any signature; a real account keeps the SDK's credential chain.
-    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    region,
+    // Our own emulators: the keys the local stack gives its functions. Someone else's endpoint or a real
+    // account: the keys the functions resolve from this environment (DynamoDB Local keeps tables per key).
+    ...(emulators
+      ? { endpoint: emulators.dynamoEndpoint, credentials: emulatorCredentials }
+      : endpoint
+        ? { endpoint, credentials: defaultChainOrEmulatorKeys(region) }
+        : {}),
   });
   try {
     return await work(createDynamoSeriesStore({ tableName: location.tableName, client }));

@@ -17,22 +17,34 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { queueDefinition, tableDefinition } from '@gapless/aws-adapters';
+import { checkMaxMessageBytes, queueDefinition, tableDefinition } from '@gapless/aws-adapters';
 import { LocalStackError, ResourceMismatchError } from './errors.js';
 import { schemaDifferences, tableSchema } from './tableSchema.js';
+import { emulatorCredentials, type ClientCredentials } from './toolCredentials.js';
 
 export interface ResourceOptions {
   /**
-   * The emulators' endpoints (dummy credentials are then used). Absent: the SDK's own resolution, so a real
+   * The emulators' endpoints, signed with `endpointCredentials`. Absent: the SDK's own resolution, so a real
    * account with its usual credential chain.
    */
   readonly dynamoEndpoint?: string;
   readonly sqsEndpoint?: string;
+  /**
+   * What signs requests to the endpoints above. Default: the local stack's dummy keys, right for emulators
+   * the caller started and runs the functions on; for an endpoint someone else runs, the keys the functions
+   * resolve (see `defaultChainOrEmulatorKeys`).
+   */
+  readonly endpointCredentials?: ClientCredentials;
   /** Default `gapless`. */
   readonly tableName?: string;
   /** Defaults from `queueDefinition`. */
   readonly workQueueName?: string;
   readonly deadLetterQueueName?: string;
+  /**
+   * Both queues' MaximumMessageSize, in bytes: what the functions get as `MAX_MESSAGE_BYTES`. Always set
+   * explicitly (the emulator's own default is 1 MiB). Default `queueDefinition.maximumMessageBytes`.
+   */
+  readonly maxMessageBytes?: number;
   /** Default `us-east-1`. */
   readonly region?: string;
 }
@@ -45,9 +57,6 @@ export interface LocalResources {
   readonly timeToLive: 'enabled' | 'unsupported-by-endpoint';
 }
 
-// The emulators accept any signature; the SDK still insists on having credentials to sign with.
-const emulatorCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-
 /**
  * Creates the pipeline's table (with its sparse indexes and TTL) and its work and dead-letter queues on the
  * given endpoints, from the same definitions the infrastructure code uses. Safe to run again: what exists
@@ -58,8 +67,8 @@ const emulatorCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 export async function ensureResources(options: ResourceOptions): Promise<LocalResources> {
   const region = options.region ?? 'us-east-1';
   const tableName = options.tableName ?? 'gapless';
-  const at = (endpoint: string | undefined) =>
-    endpoint === undefined ? {} : { endpoint, credentials: emulatorCredentials };
+  const credentials = options.endpointCredentials ?? emulatorCredentials;
+  const at = (endpoint: string | undefined) => (endpoint === undefined ? {} : { endpoint, credentials });
   const dynamo = new DynamoDBClient({ region, ...at(options.dynamoEndpoint) });
   const sqs = new SQSClient({ region, ...at(options.sqsEndpoint) });
   try {
@@ -134,12 +143,14 @@ async function ensureTimeToLive(
 }
 
 async function ensureQueues(sqs: SQSClient, options: ResourceOptions) {
+  const maxMessageBytes = options.maxMessageBytes ?? queueDefinition.maximumMessageBytes;
+  const maximumMessageSize = String(checkMaxMessageBytes(maxMessageBytes, 'maxMessageBytes'));
   const deadLetterQueueUrl = await ensureQueue(
     sqs,
     options.deadLetterQueueName ?? queueDefinition.deadLetterQueueName,
     {
       MessageRetentionPeriod: String(queueDefinition.deadLetterRetentionSeconds),
-      MaximumMessageSize: String(queueDefinition.maximumMessageBytes),
+      MaximumMessageSize: maximumMessageSize,
     },
   );
   const { Attributes } = await sqs.send(
@@ -152,7 +163,7 @@ async function ensureQueues(sqs: SQSClient, options: ResourceOptions) {
   const queueUrl = await ensureQueue(sqs, options.workQueueName ?? queueDefinition.workQueueName, {
     VisibilityTimeout: String(queueDefinition.visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(queueDefinition.messageRetentionSeconds),
-    MaximumMessageSize: String(queueDefinition.maximumMessageBytes),
+    MaximumMessageSize: maximumMessageSize,
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn, maxReceiveCount: queueDefinition.maxReceiveCount }),
   });
   return { queueUrl, deadLetterQueueUrl };

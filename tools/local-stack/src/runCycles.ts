@@ -1,4 +1,4 @@
-import { todayUtc, type SeriesDefinition } from '@gapless/pipeline-core';
+import type { SeriesDefinition } from '@gapless/pipeline-core';
 import { queueDefinition } from '@gapless/aws-adapters';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LocalStack } from './localStack.js';
@@ -181,7 +181,7 @@ function progressReporter(
     if (!onProgress || busy) return;
     busy = true;
     try {
-      const state = await summarizeSeries(stack.dynamo, stack.tableName, catalog, todayUtc(), new Map());
+      const state = await summarizeSeries(stack.dynamo, stack.tableName, catalog, new Date(), new Map());
       const queue = await depth();
       onProgress({
         ...current,

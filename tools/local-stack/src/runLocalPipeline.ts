@@ -1,17 +1,13 @@
-import {
-  DEFAULT_CATALOG,
-  loadCatalog,
-  parseIsoDate,
-  todayUtc,
-  type SeriesDefinition,
-} from '@gapless/pipeline-core';
+import { DEFAULT_CATALOG, loadCatalog } from '@gapless/catalog';
+import { parseIsoDate, servingSource, SourceId, type SeriesDefinition } from '@gapless/pipeline-core';
 import { queueDefinition } from '@gapless/aws-adapters';
 import { fileURLToPath } from 'node:url';
-import type { ItemWriteRecord, SeriesTraffic, SourceRequestRecord } from './chaosProxy.js';
+import type { ItemWriteRecord, SeriesTraffic } from './chaosProxy.js';
 import { UsageError } from './errors.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from './localStack.js';
 import { runCycles, type CycleOutcome, type CycleProgress } from './runCycles.js';
 import type { RunSummary } from './runSummary.js';
+import { countSourceRequests, type SourceRequestRecord } from './sourceRequestLog.js';
 import type { DeliveryLog } from './sqsPoller.js';
 import { summarizeSeries } from './summarize.js';
 import type { PlainItem } from './tableReader.js';
@@ -80,8 +76,8 @@ export type LocalStackHandle = Pick<
   | 'region'
   | 'readAllItems'
   | 'deadLetterBodies'
+  | 'sourceRequests'
 > & {
-  sourceRequests(): readonly SourceRequestRecord[];
   /** Item writes asked of DynamoDB so far, as billed (see ChaosProxy.itemWriteRequests). */
   itemWriteRequests(): number;
 };
@@ -92,7 +88,10 @@ export type LocalPipelineResult = RunSummary & {
   interrupted: boolean;
   /** Every table item at the end, when `snapshot` was asked for. */
   tableSnapshot?: PlainItem[];
-  /** Every source request of the run (from the scraper's claims), in order. */
+  /**
+   * Every request the simulated source received during the run, in order, from its own log. A real source's
+   * requests (live mode) are not in it: count them at its server (the end-to-end tests' BCB test server).
+   */
   sourceRequestLog: SourceRequestRecord[];
   /** The dead-letter queue's bodies at the end. */
   deadLetterBodies: string[];
@@ -100,7 +99,7 @@ export type LocalPipelineResult = RunSummary & {
   writeLog: ItemWriteRecord[];
   /** Injected duplicate copies and the records of invocations that failed as a whole. */
   deliveries: DeliveryLog;
-  /** Writes and requests per series, as they went over the wire. */
+  /** Writes per series, as they went over the wire to DynamoDB. */
   traffic: Record<string, SeriesTraffic>;
   /** The last ERROR lines the functions logged (`function: message`); the log file has them all. */
   functionErrors: string[];
@@ -125,7 +124,6 @@ export async function runLocalPipeline(options: LocalPipelineOptions = {}): Prom
   const stack = await startLocalStack(stackOptions(options, catalog, seed));
   const handle: LocalStackHandle = {
     ...stack,
-    sourceRequests: () => stack.proxy.sourceRequests(),
     itemWriteRequests: () => stack.proxy.itemWriteRequests(),
   };
   try {
@@ -139,15 +137,17 @@ export async function runLocalPipeline(options: LocalPipelineOptions = {}): Prom
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     await options.afterCycles?.(handle);
+    const sourceRequestLog = stack.sourceRequests();
     const summary = await summarizeRun(stack, catalog, outcome, {
       startedAt,
       options: describeOptions(options, seed),
+      sourceRequests: sourceRequestsBySeries(catalog, options.source ?? 'simulated', sourceRequestLog),
     });
     return {
       ...summary,
       interrupted: outcome.interrupted,
       ...(options.snapshot ? { tableSnapshot: await stack.readAllItems() } : {}),
-      sourceRequestLog: [...stack.proxy.sourceRequests()],
+      sourceRequestLog,
       deadLetterBodies: await stack.deadLetterBodies(),
       writeLog: [...stack.proxy.writeLog()],
       deliveries: outcome.deliveries,
@@ -190,20 +190,53 @@ function stackOptions(
   };
 }
 
-/** The RunSummary at the end of the cycles: one Query per series, the wire counts, the dead-letter queue. */
+/**
+ * Source requests per series of the catalog, as the simulated source counted them in its log; null for a
+ * series a real source serves (live mode), whose requests the local stack does not see.
+ */
+function sourceRequestsBySeries(
+  catalog: readonly SeriesDefinition[],
+  mode: 'simulated' | 'live',
+  log: readonly SourceRequestRecord[],
+): Map<string, number | null> {
+  const counts = countSourceRequests(log);
+  return new Map(
+    catalog.map((series) => [
+      series.infoType,
+      servingSource(series.source, mode) === SourceId.Simulated ? (counts.get(series.infoType) ?? 0) : null,
+    ]),
+  );
+}
+
+/**
+ * The RunSummary at the end of the cycles: one Query per series, the wire counts, the source's own counts,
+ * the dead-letter queue.
+ */
 async function summarizeRun(
   stack: LocalStack,
   catalog: readonly SeriesDefinition[],
   outcome: CycleOutcome,
-  run: { readonly startedAt: Date; readonly options: Record<string, unknown> },
+  run: {
+    readonly startedAt: Date;
+    readonly options: Record<string, unknown>;
+    readonly sourceRequests: ReadonlyMap<string, number | null>;
+  },
 ): Promise<RunSummary> {
   const traffic = stack.proxy.traffic();
-  const state = await summarizeSeries(stack.dynamo, stack.tableName, catalog, todayUtc(), traffic);
+  const state = await summarizeSeries(
+    stack.dynamo,
+    stack.tableName,
+    catalog,
+    new Date(),
+    traffic,
+    run.sourceRequests,
+  );
   const deadLetters = await stack.deadLetterCount();
   const finishedAt = new Date();
   const sum = (
-    key: 'expected' | 'ok' | 'pending' | 'retrying' | 'quarantined' | 'sourceRequests' | 'batchWriteCalls',
+    key: 'expected' | 'ok' | 'pending' | 'retrying' | 'quarantined' | 'absent' | 'batchWriteCalls',
   ) => state.summaries.reduce((total, series) => total + series[key], 0);
+  const requests = state.summaries.map((series) => series.sourceRequests);
   return {
     startedAt: run.startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
@@ -218,8 +251,12 @@ async function summarizeRun(
       pending: sum('pending'),
       retrying: sum('retrying'),
       quarantined: sum('quarantined'),
-      // Counted on the wire: a crashed host never flushes its EMF metrics, so those undercount under chaos.
-      sourceRequests: sum('sourceRequests'),
+      absent: sum('absent'),
+      // Counted at the source, by the simulated source itself (a crashed host never flushes the scraper's EMF
+      // metrics, and the ledger's claims are the pipeline's word for it); unknown if any series is not.
+      sourceRequests: requests.some((count) => count === null)
+        ? null
+        : requests.reduce<number>((total, count) => total + (count ?? 0), 0),
       batchWriteCalls: sum('batchWriteCalls'),
       itemsWritten: [...traffic.values()].reduce((total, series) => total + series.okWrites, 0),
       messagesSent: stack.log.metrics().MessagesSent ?? 0,

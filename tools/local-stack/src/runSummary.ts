@@ -17,30 +17,42 @@ export interface RunSummary {
     pending: number;
     retrying: number;
     quarantined: number;
-    sourceRequests: number;
+    /** Dates the source never published while publishing those around them (ABSENT; not alarmed). */
+    absent: number;
+    /** Requests the sources received (see SeriesSummary); null when any series' source was not counted. */
+    sourceRequests: number | null;
     batchWriteCalls: number;
     itemsWritten: number;
     messagesSent: number;
     deadLetters: number;
   };
-  quarantine: { infoType: string; date: string; retryCount: number; lastError: string }[];
+  /** Dates set aside for an operator: QUARANTINED (errors) and ABSENT (never published). */
+  quarantine: {
+    infoType: string;
+    date: string;
+    status?: 'QUARANTINED' | 'ABSENT';
+    retryCount: number;
+    lastError: string;
+  }[];
   reportPath?: string;
 }
 
-/** Expected dates by where they stand: stored OK, waiting, in the retry path, quarantined, or absent. */
+/** Expected dates by where they stand: stored OK, waiting, in the retry path, set aside, or missing. */
 export interface DateCounts {
   expected: number;
   ok: number;
   pending: number;
   retrying: number;
   quarantined: number;
+  /** ABSENT: the source answered every attempt without the date while publishing the dates around it. */
+  absent: number;
   /** Expected dates with no item at all. */
   missing: number;
 }
 
 /** Counts of no dates, to count into. */
 export function zeroDateCounts(): DateCounts {
-  return { expected: 0, ok: 0, pending: 0, retrying: 0, quarantined: 0, missing: 0 };
+  return { expected: 0, ok: 0, pending: 0, retrying: 0, quarantined: 0, absent: 0, missing: 0 };
 }
 
 /** One series at the end of a run: its expected dates by status, overall and per calendar month. */
@@ -51,8 +63,12 @@ export interface SeriesSummary extends DateCounts {
   /** First and last expected date (ISO). */
   start: string;
   end: string;
-  /** Source requests and BatchWriteItem calls made for this series during this run. */
-  sourceRequests: number;
+  /**
+   * Requests the source received for this series during this run, counted by the simulated source itself;
+   * null when a real source served the series (live mode): the local stack cannot see its requests.
+   */
+  sourceRequests: number | null;
+  /** BatchWriteItem calls made for this series during this run. */
   batchWriteCalls: number;
   months: MonthSummary[];
 }

@@ -1,10 +1,14 @@
+import { readMaxMessageBytes } from '@gapless/aws-adapters';
 import { ensureResources, type LocalResources } from './resources.js';
+import { defaultChainOrEmulatorKeys } from './toolCredentials.js';
 
 /**
  * `setup`: creates the table (with its indexes and TTL) and the work and dead-letter queues where the
- * standard variables point: `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SQS` (or `AWS_ENDPOINT_URL`), an
- * emulator taking any credentials; with none set, the account of the SDK's usual credential chain. An
- * existing table whose keys or indexes differ is refused (`ResourceMismatchError`) and left untouched.
+ * standard variables point: `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SQS` (or `AWS_ENDPOINT_URL`), or,
+ * with none set, the account of the SDK's usual credential chain. It always signs with what that chain finds,
+ * as the functions do with the same environment (DynamoDB Local keeps tables per access key and region);
+ * dummy keys only on an endpoint when the chain finds none. An existing table whose keys or indexes differ
+ * is refused (`ResourceMismatchError`) and left untouched.
  */
 export async function setupResources(
   tableName: string,
@@ -12,9 +16,13 @@ export async function setupResources(
 ): Promise<LocalResources> {
   const dynamoEndpoint = nonBlank(env.AWS_ENDPOINT_URL_DYNAMODB) ?? nonBlank(env.AWS_ENDPOINT_URL);
   const sqsEndpoint = nonBlank(env.AWS_ENDPOINT_URL_SQS) ?? nonBlank(env.AWS_ENDPOINT_URL);
+  const region = nonBlank(env.AWS_REGION) ?? nonBlank(env.AWS_DEFAULT_REGION) ?? 'us-east-1';
   return ensureResources({
     tableName,
-    region: nonBlank(env.AWS_REGION) ?? nonBlank(env.AWS_DEFAULT_REGION) ?? 'us-east-1',
+    region,
+    endpointCredentials: defaultChainOrEmulatorKeys(region),
+    // The queues accept what the functions, given the same environment, send and validate with.
+    maxMessageBytes: readMaxMessageBytes(env),
     // Passed explicitly so the SQS client sends to the endpoint even when a queue URL names another host.
     ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
     ...(sqsEndpoint ? { sqsEndpoint } : {}),

@@ -19,30 +19,38 @@ export interface SeriesState {
 
 /**
  * Where every series of `catalog` stands: one Query of the series and one of its leases, compared with its
- * expected dates up to `today`. A date with no item under a live lease is in flight, counted as pending.
- * Items outside the expected dates (an earlier start, another calendar) are not counted.
+ * expected dates at `now` (each series' today in its source's time zone, less its lag). A date with no item
+ * under a live lease is in flight, counted as pending.
+ * Items outside the expected dates (an earlier start, another calendar) are not counted. `sourceRequests`
+ * holds each series' count of source requests as its source counted them; a series missing from it (or
+ * null) was not counted.
  */
 export async function summarizeSeries(
   client: DynamoDBClient,
   tableName: string,
   catalog: readonly SeriesDefinition[],
-  today: Day,
+  now: Date,
   traffic: ReadonlyMap<string, Readonly<SeriesTraffic>>,
+  sourceRequests: ReadonlyMap<string, number | null> = new Map(),
 ): Promise<SeriesState> {
   const summaries: SeriesSummary[] = [];
   const quarantine: QuarantineEntry[] = [];
   for (const series of catalog) {
     const items = await readPartition(client, tableName, series.infoType);
     const leases = await readPartition(client, tableName, `LEASE#${series.infoType}`);
-    const expected = expectedDates(series, today);
-    summaries.push(seriesSummary(series, expected, items, traffic.get(series.infoType), leases));
+    const expected = expectedDates(series, now);
+    const requests = sourceRequests.get(series.infoType) ?? null;
+    summaries.push(seriesSummary(series, expected, items, traffic.get(series.infoType), leases, requests));
     const expectedSet = new Set(Array.from(expected, formatIsoDate));
     for (const item of items) {
       const date = item.date?.S ?? '';
-      if (item.status?.S !== ItemStatus.Quarantined || !expectedSet.has(date)) continue;
+      const status = item.status?.S;
+      if ((status !== ItemStatus.Quarantined && status !== ItemStatus.Absent) || !expectedSet.has(date))
+        continue;
       quarantine.push({
         infoType: series.infoType,
         date,
+        status: status === ItemStatus.Absent ? ItemStatus.Absent : ItemStatus.Quarantined,
         retryCount: Number(item.retry_count?.N ?? 0),
         lastError: item.last_error?.S ?? '',
       });
@@ -51,13 +59,14 @@ export async function summarizeSeries(
   return { summaries, quarantine };
 }
 
-/** Counts one series' expected dates by status, overall and per month. */
+/** Counts one series' expected dates by status, overall and per month; `sourceRequests` null: not counted. */
 export function seriesSummary(
   series: SeriesDefinition,
   expected: Int32Array,
   items: readonly RawItem[],
   traffic: Readonly<SeriesTraffic> | undefined,
   leases: readonly RawItem[] = [],
+  sourceRequests: number | null = null,
 ): SeriesSummary {
   const statusByDate = new Map(items.map((item) => [item.date?.S ?? '', item.status?.S ?? '']));
   const inFlight = (date: string): boolean =>
@@ -84,7 +93,7 @@ export function seriesSummary(
     end:
       expected.length > 0 ? formatIsoDate(expected[expected.length - 1] as Day) : formatIsoDate(series.start),
     ...total,
-    sourceRequests: traffic?.sourceRequests ?? 0,
+    sourceRequests,
     batchWriteCalls: traffic?.batchWriteCalls ?? 0,
     months: [...months].map(([month, counts]) => ({ month, ...counts })),
   };
@@ -100,6 +109,8 @@ function countKey(status: string | undefined): Exclude<keyof DateCounts, 'expect
       return 'retrying';
     case ItemStatus.Quarantined:
       return 'quarantined';
+    case ItemStatus.Absent:
+      return 'absent';
     default:
       return 'missing';
   }

@@ -1,10 +1,5 @@
-import {
-  DEFAULT_CATALOG,
-  expectedDates,
-  formatIsoDate,
-  parseIsoDate,
-  todayUtc,
-} from '@gapless/pipeline-core';
+import { DEFAULT_CATALOG } from '@gapless/catalog';
+import { expectedDates, formatIsoDate, parseIsoDate } from '@gapless/pipeline-core';
 import { simulatedValue } from '@gapless/sources';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLocalPipeline, type LocalPipelineResult } from '../src/runLocalPipeline.js';
@@ -39,12 +34,11 @@ describe('a clean backfill of the default catalog on the simulated source', () =
     const stored = new Map(
       (first.tableSnapshot ?? []).map((item) => [`${String(item.info_type)}|${String(item.date)}`, item]),
     );
-    const today = todayUtc();
 
     // Assess
     for (const catalogSeries of DEFAULT_CATALOG) {
       const series = { ...catalogSeries, start: parseIsoDate(from) };
-      for (const day of expectedDates(series, today)) {
+      for (const day of expectedDates(series)) {
         const item = stored.get(`${series.infoType}|${formatIsoDate(day)}`);
         expect(item?.status, `${series.infoType} ${formatIsoDate(day)}`).toBe('OK');
         expect(item?.value).toBe(simulatedValue(seed, series, day));

@@ -1,4 +1,5 @@
-import { DEFAULT_CATALOG, parseIsoDate } from '@gapless/pipeline-core';
+import { DEFAULT_CATALOG } from '@gapless/catalog';
+import { parseIsoDate } from '@gapless/pipeline-core';
 import { simulatedValue } from '@gapless/sources';
 import { describe, expect, it } from 'vitest';
 import { runLocalPipeline } from '../src/runLocalPipeline.js';

@@ -74,7 +74,7 @@ describe('the DynamoDB chaos proxy', () => {
     expect(proxy.injected()).toEqual({ batchWrites: 1, items: unprocessed.length });
   });
 
-  it('passes everything through at rate 0 and counts writes, write requests and ledger claims', async () => {
+  it('passes everything through at rate 0 and counts series writes and write requests, ledger ones apart', async () => {
     // Prepare
     const { client, proxy } = await proxiedTable(0);
     const lease = { info_type: { S: 'LEASE#CURRENCY#USD' }, date: { S: '2024-01-01' } };
@@ -103,7 +103,6 @@ describe('the DynamoDB chaos proxy', () => {
     );
     await client.send(claimOfDate('2024-01-03', 2));
     await client.send(claimOfDate('2024-01-04', 2));
-    // A failure record carries the delivery's token too, with the error it reports: it is no request.
     await client.send(
       new UpdateItemCommand({
         TableName: 'chaos',
@@ -122,18 +121,12 @@ describe('the DynamoDB chaos proxy', () => {
       }),
     );
 
-    // Assess
+    // Assess: the series' own items written (5 batch puts, 3 updates); the lease partition is bookkeeping,
+    // kept out of the series traffic but billed like any write. Source requests are not the proxy's to count.
     expect(answer.UnprocessedItems ?? {}).toEqual({});
-    expect(proxy.traffic().get('CURRENCY#USD')).toEqual({
-      batchWriteCalls: 1,
-      itemWrites: 8,
-      okWrites: 0,
-      sourceRequests: 2,
+    expect(Object.fromEntries(proxy.traffic())).toEqual({
+      'CURRENCY#USD': { batchWriteCalls: 1, itemWrites: 8, okWrites: 0 },
     });
-    expect(proxy.sourceRequests()).toMatchObject([
-      { infoType: 'CURRENCY#USD', from: '2024-01-01', to: '2024-01-05', attempt: 0 },
-      { infoType: 'CURRENCY#USD', from: '2024-01-03', to: '2024-01-04', attempt: 1 },
-    ]);
     expect(proxy.itemWriteRequests()).toBe(5 + 1 + 1 + 2 + 1);
   });
 });

@@ -41,9 +41,9 @@ describe('cli run --json', () => {
     const cli = spawnCli([
       '--json',
       '--series',
-      'FUEL#DIESEL',
+      'CURRENCY#GBP',
       '--from',
-      '2026-01-05',
+      '2026-09-01',
       '--report',
       join(dir, 'report.html'),
       '--log',
@@ -55,7 +55,7 @@ describe('cli run --json', () => {
     expect(code, cli.output.stderr).toBe(0);
     const summary = JSON.parse(cli.output.stdout) as RunSummary;
     expect(summary.converged).toBe(true);
-    expect(summary.series.map((series) => series.infoType)).toEqual(['FUEL#DIESEL']);
+    expect(summary.series.map((series) => series.infoType)).toEqual(['CURRENCY#GBP']);
     expect(summary.totals.ok).toBe(summary.totals.expected);
     expect(summary.reportPath).toBe(join(dir, 'report.html'));
     expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('<html');
@@ -131,7 +131,7 @@ describe('cli quarantine', () => {
     // Prepare
     const dir = await tempDir();
     const dataDir = join(dir, 'data');
-    const common = ['--series', 'FUEL#DIESEL', '--from', '2026-09-07', '--data-dir', dataDir, '--quiet'];
+    const common = ['--series', 'CURRENCY#GBP', '--from', '2026-11-02', '--data-dir', dataDir, '--quiet'];
     const files = ['--report', join(dir, 'report.html'), '--log', join(dir, 'functions.log')];
 
     // Act
@@ -153,23 +153,23 @@ describe('cli quarantine', () => {
       'quarantine',
       'release',
       '--series',
-      'FUEL#DIESEL',
+      'CURRENCY#GBP',
       '--all',
       '--data-dir',
       dataDir,
     ]);
-    const after = await runCli(['quarantine', 'list', '--series', 'FUEL#DIESEL', '--data-dir', dataDir]);
+    const after = await runCli(['quarantine', 'list', '--series', 'CURRENCY#GBP', '--data-dir', dataDir]);
     const healed = await runCli([...common, ...files, '--json']);
 
     // Assess
     expect(items.length).toBeGreaterThan(5);
     expect(
       items.every(
-        (item) => item.infoType === 'FUEL#DIESEL' && item.status === 'QUARANTINED' && item.retryCount === 0,
+        (item) => item.infoType === 'CURRENCY#GBP' && item.status === 'QUARANTINED' && item.retryCount === 0,
       ),
     ).toBe(true);
     expect(items[0]?.lastError).toContain('simulated server error');
-    expect(released.out).toContain(`released ${items.length} date(s) of FUEL#DIESEL`);
+    expect(released.out).toContain(`released ${items.length} date(s) of CURRENCY#GBP`);
     expect(after.out).toBe('no quarantined dates\n');
     const summary = JSON.parse(healed.out) as RunSummary;
     expect(summary.totals.ok).toBe(summary.totals.expected);

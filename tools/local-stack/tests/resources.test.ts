@@ -102,6 +102,44 @@ describe('ensureResources', () => {
       maxReceiveCount: queueDefinition.maxReceiveCount,
     });
     expect(deadLetter.MessageRetentionPeriod).toBe(String(queueDefinition.deadLetterRetentionSeconds));
+    expect(deadLetter.MaximumMessageSize).toBe(String(queueDefinition.maximumMessageBytes));
+  });
+
+  it.each([queueDefinition.messageBytesRange.min, queueDefinition.messageBytesRange.max])(
+    'sets both queues to a configured message size of %i bytes, not the emulator default',
+    async (bytes) => {
+      // Act
+      const { queueUrl, deadLetterQueueUrl } = await ensureResources({
+        ...optionsFor(`size-${bytes}`),
+        maxMessageBytes: bytes,
+      });
+
+      // Assess
+      expect((await queueAttributes(queueUrl)).MaximumMessageSize).toBe(String(bytes));
+      expect((await queueAttributes(deadLetterQueueUrl)).MaximumMessageSize).toBe(String(bytes));
+    },
+  );
+
+  it('brings an existing queue to a changed message size', async () => {
+    // Prepare
+    const options = optionsFor('resize');
+    const { queueUrl } = await ensureResources(options);
+
+    // Act
+    await ensureResources({ ...options, maxMessageBytes: 4_096 });
+
+    // Assess
+    expect((await queueAttributes(queueUrl)).MaximumMessageSize).toBe('4096');
+  });
+
+  it('refuses a message size SQS would not allow before creating anything', async () => {
+    // Act
+    const error = await ensureResources({ ...optionsFor('too-large'), maxMessageBytes: 2 * 1_048_576 }).catch(
+      (caught: unknown) => caught,
+    );
+
+    // Assess
+    expect((error as Error).message).toMatch(/^maxMessageBytes must be an integer between 1024 and 1048576/);
   });
 
   it('brings a changed queue attribute back to the definition', async () => {

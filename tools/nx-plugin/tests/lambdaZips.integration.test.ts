@@ -187,4 +187,24 @@ describe('the three Lambda zips against the emulators', () => {
     // Assess
     expect(failure).toContain(noEnvironmentCredentials.slice(0, 40));
   }, 60_000);
+
+  it('refuses at init, naming the entry, a catalog entry on the simulated source when SOURCE_MODE is not set', async () => {
+    // Prepare: production's environment (no SOURCE_MODE) with a simulated series in SERIES_CATALOG
+    const env = lambdaEnv();
+    delete env['SOURCE_MODE'];
+    env['SERIES_CATALOG'] = JSON.stringify([
+      { info_type: 'FUEL#DEMO', source: 'simulated', calendar: 'weekly', start: '2024-01-01' },
+    ]);
+
+    // Act
+    const failure = await invoke('data_clustering', {}, env).then(
+      () => 'started',
+      (error: { stderr?: string }) => error.stderr ?? '',
+    );
+
+    // Assess
+    expect(failure).toContain(
+      'catalog entry FUEL#DEMO: source "simulated" is served only with SOURCE_MODE=simulated',
+    );
+  }, 60_000);
 });

@@ -302,6 +302,13 @@ export class MemorySeriesStore implements SeriesStore {
     });
     return true;
   }
+  async retireDate(infoType: string, day: Day) {
+    this.check('retireDate', infoType);
+    this.calls.itemWrites += 1;
+    if (!this.inRetryPath(this.series(infoType).get(day))) return false;
+    this.series(infoType).delete(day);
+    return true;
+  }
   async listQuarantined(infoType?: string): Promise<QuarantinedItem[]> {
     this.check('listQuarantined', infoType ?? '');
     const found: QuarantinedItem[] = [];

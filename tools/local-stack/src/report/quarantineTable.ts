@@ -8,7 +8,7 @@ type QuarantineEntry = RunSummary['quarantine'][number];
 export const quarantineRowLimit = 1000;
 
 /**
- * The quarantine list as a table (series, date, retries spent, last error), sorted by series then date.
+ * The dates set aside as a table (series, date, status, retries spent, last error), sorted by series then date.
  * Every cell is escaped: the last error is text a source sent. An empty list says so in words.
  */
 export function renderQuarantineTable(
@@ -24,6 +24,7 @@ export function renderQuarantineTable(
     .map(
       (entry) =>
         `<tr><td>${escapeHtml(entry.infoType)}</td><td class="date">${escapeHtml(entry.date)}</td>` +
+        `<td>${escapeHtml(entry.status ?? 'QUARANTINED')}</td>` +
         `<td class="number">${formatCount(entry.retryCount)}</td>` +
         `<td class="error">${escapeHtml(entry.lastError)}</td></tr>`,
     );
@@ -34,6 +35,7 @@ export function renderQuarantineTable(
       : '';
   return (
     '<table class="quarantine"><thead><tr><th scope="col">Series</th><th scope="col">Date</th>' +
+    '<th scope="col">Status</th>' +
     '<th scope="col" class="number">Retries</th><th scope="col">Last error</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>${more}`
   );

@@ -29,11 +29,17 @@ describe('renderReport', () => {
     );
   });
 
-  it('lists the quarantined dates by series and date, with their retry counts', () => {
+  it('lists the dates set aside by series and date, with their status and retry counts', () => {
     // Prepare
     const quarantine = [
       { infoType: 'CURRENCY#USD', date: '2024-02-01', retryCount: 5, lastError: 'timeout' },
-      { infoType: 'CURRENCY#EUR', date: '2024-01-03', retryCount: 5, lastError: 'HTTP 504' },
+      {
+        infoType: 'CURRENCY#EUR',
+        date: '2024-01-03',
+        status: 'ABSENT' as const,
+        retryCount: 5,
+        lastError: 'no row',
+      },
       { infoType: 'CURRENCY#USD', date: '2024-01-05', retryCount: 5, lastError: 'HTTP 429' },
     ];
 
@@ -42,13 +48,17 @@ describe('renderReport', () => {
 
     // Assess
     const rows = [
-      ...html.matchAll(/<tr><td>([^<]+)<\/td><td class="date">([^<]+)<\/td><td class="number">(\d+)<\/td>/g),
+      ...html.matchAll(
+        /<tr><td>([^<]+)<\/td><td class="date">([^<]+)<\/td><td>([A-Z]+)<\/td><td class="number">(\d+)<\/td>/g,
+      ),
     ];
-    expect(rows.map(([, series, date, retries]) => `${series} ${date} ${retries}`)).toEqual([
-      'CURRENCY#EUR 2024-01-03 5',
-      'CURRENCY#USD 2024-01-05 5',
-      'CURRENCY#USD 2024-02-01 5',
-    ]);
+    expect(rows.map(([, series, date, status, retries]) => `${series} ${date} ${status} ${retries}`)).toEqual(
+      [
+        'CURRENCY#EUR 2024-01-03 ABSENT 5',
+        'CURRENCY#USD 2024-01-05 QUARANTINED 5',
+        'CURRENCY#USD 2024-02-01 QUARANTINED 5',
+      ],
+    );
     expect(html).toContain('Quarantine (3)');
   });
 
@@ -88,6 +98,25 @@ describe('renderReport', () => {
     expect(figure('Dead letters')).toBe(' flagged|2');
     expect(figure('Quarantined')).toBe('|0');
     expect(html).toContain('not converged');
+  });
+
+  it('shows source requests a real source served as not counted, never as 0', () => {
+    // Prepare
+    const summary = usdRun();
+    summary.series = summary.series.map((series) => ({ ...series, sourceRequests: null }));
+    summary.totals = { ...summary.totals, sourceRequests: null };
+
+    // Act
+    const html = renderReport(summary);
+
+    // Assess
+    expect(html).toContain(
+      '<dt>Source requests</dt><dd>— <span class="share">not counted: a real source served a series</span>',
+    );
+    const row = /<tr><th scope="row">CURRENCY#USD<\/th>.*?<\/tr>/.exec(html)?.[0] ?? '';
+    const cells = [...row.matchAll(/<td class="number[^"]*">([^<]*)<\/td>/g)].map((match) => match[1]);
+    expect(cells).toHaveLength(9);
+    expect(cells[7]).toBe('—');
   });
 
   it('shows the options, escaped, strings as they are and anything else as JSON', () => {

@@ -83,7 +83,13 @@ function figures(summary: RunSummary): string[] {
     { name: 'Pending', value: formatCount(totals.pending) },
     { name: 'Retrying', value: formatCount(totals.retrying) },
     { name: 'Quarantined', value: formatCount(totals.quarantined), ...flagWhen(totals.quarantined > 0) },
-    { name: 'Source requests', value: formatCount(totals.sourceRequests) },
+    // Not flagged: a date the source never published is a fact about the source, not a failure.
+    { name: 'Absent (never published)', value: formatCount(totals.absent) },
+    {
+      name: 'Source requests',
+      value: formatCount(totals.sourceRequests),
+      ...(totals.sourceRequests === null ? { detail: notCounted } : {}),
+    },
     { name: 'Batch-write calls', value: formatCount(totals.batchWriteCalls) },
     { name: 'Items written', value: formatCount(totals.itemsWritten) },
     { name: 'Messages sent', value: formatCount(totals.messagesSent) },
@@ -94,6 +100,9 @@ function figures(summary: RunSummary): string[] {
     return `<div class="figure${tone ? ` ${tone}` : ''}"><dt>${escapeHtml(name)}</dt><dd>${escapeHtml(value)}${small}</dd></div>`;
   });
 }
+
+/** Why a run's source requests show as a dash: the local stack counts them only at the simulated source. */
+const notCounted = 'not counted: a real source served a series';
 
 function flagWhen(condition: boolean): Pick<Figure, 'tone'> {
   return condition ? { tone: 'flagged' } : {};

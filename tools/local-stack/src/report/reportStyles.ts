@@ -41,6 +41,7 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 thead th { background: var(--panel); font-size: 12px; color: var(--muted); font-weight: 600; }
 .number { text-align: right; white-space: nowrap; }
+thead th.number { white-space: normal; }
 .date, .nowrap { white-space: nowrap; }
 td.flagged { color: var(--bad); font-weight: 600; }
 td.error { font-family: ui-monospace, "Liberation Mono", Menlo, monospace; font-size: 12px;

@@ -116,8 +116,8 @@ function buildSeries(
 export function sampleRunSummary(): RunSummary {
   const quarantine: RunSummary['quarantine'] = [];
   const series = sampleSeries.map((sample, index) => buildSeries(sample, index, quarantine));
-  const sum = (pick: (one: SeriesSummary) => number): number =>
-    series.reduce((total, one) => total + pick(one), 0);
+  const sum = (pick: (one: SeriesSummary) => number | null): number =>
+    series.reduce((total, one) => total + (pick(one) ?? 0), 0);
   const batchWriteCalls = sum((one) => one.batchWriteCalls);
   return {
     startedAt: '2026-11-25T04:10:00.000Z',
@@ -140,6 +140,7 @@ export function sampleRunSummary(): RunSummary {
       pending: sum((one) => one.pending),
       retrying: sum((one) => one.retrying),
       quarantined: sum((one) => one.quarantined),
+      absent: sum((one) => one.absent),
       sourceRequests: sum((one) => one.sourceRequests),
       batchWriteCalls,
       itemsWritten: sum((one) => one.ok),

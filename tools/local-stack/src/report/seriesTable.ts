@@ -8,6 +8,7 @@ const countColumns = [
   ['pending', 'Pending'],
   ['retrying', 'Retrying'],
   ['quarantined', 'Quarantined'],
+  ['absent', 'Absent'],
   ['missing', 'Missing'],
   ['sourceRequests', 'Source requests'],
   ['batchWriteCalls', 'Batch writes'],
@@ -24,7 +25,7 @@ export function renderSeriesTable(series: readonly SeriesSummary[]): string {
     const counts = countColumns
       .map(([key]) => {
         const value = one[key];
-        const flagged = (key === 'quarantined' || key === 'missing') && value > 0 ? ' flagged' : '';
+        const flagged = (key === 'quarantined' || key === 'missing') && (value ?? 0) > 0 ? ' flagged' : '';
         return `<td class="number${flagged}">${formatCount(value)}</td>`;
       })
       .join('');

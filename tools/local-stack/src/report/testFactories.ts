@@ -2,7 +2,17 @@ import type { MonthSummary, RunSummary, SeriesSummary } from '../runSummary.js';
 
 /** A month whose dates are all `OK`, with `changes` on top. For tests. */
 export function monthSummary(month: string, changes: Partial<MonthSummary> = {}): MonthSummary {
-  return { month, expected: 20, ok: 20, pending: 0, retrying: 0, quarantined: 0, missing: 0, ...changes };
+  return {
+    month,
+    expected: 20,
+    ok: 20,
+    pending: 0,
+    retrying: 0,
+    quarantined: 0,
+    absent: 0,
+    missing: 0,
+    ...changes,
+  };
 }
 
 /** A complete series over `months` (its start and end taken from them), with `changes` on top. For tests. */
@@ -23,6 +33,7 @@ export function seriesSummary(
     pending: 0,
     retrying: 0,
     quarantined: 0,
+    absent: 0,
     missing: 0,
     sourceRequests: 1,
     batchWriteCalls: 1,
@@ -48,6 +59,7 @@ export function runSummary(series: SeriesSummary[], changes: Partial<RunSummary>
       pending: 0,
       retrying: 0,
       quarantined: 0,
+      absent: 0,
       sourceRequests: series.length,
       batchWriteCalls: series.length,
       itemsWritten: expected,

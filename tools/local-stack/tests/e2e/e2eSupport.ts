@@ -1,7 +1,8 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { expectedDates, formatIsoDate, todayUtc, type SeriesDefinition } from '@gapless/pipeline-core';
+import { expectedDates, formatIsoDate, parseIsoDate, type SeriesDefinition } from '@gapless/pipeline-core';
 import type { ItemWriteRecord } from '../../src/chaosProxy.js';
 import type { LocalStackHandle } from '../../src/runLocalPipeline.js';
+import type { SourceRequestRecord } from '../../src/sourceRequestLog.js';
 import type { PlainItem } from '../../src/tableReader.js';
 
 /** An SQS client on the stack's emulator (fauxqs' `*.localhost` queue URLs are not used as endpoints). */
@@ -43,8 +44,7 @@ export async function sendBodies(stack: LocalStackHandle, bodies: readonly strin
 export function expectedKeys(
   catalog: readonly SeriesDefinition[],
 ): { series: SeriesDefinition; day: number }[] {
-  const today = todayUtc();
-  return catalog.flatMap((series) => [...expectedDates(series, today)].map((day) => ({ series, day })));
+  return catalog.flatMap((series) => [...expectedDates(series)].map((day) => ({ series, day })));
 }
 
 /** The table's items by `info_type|date`. */
@@ -76,6 +76,21 @@ export function overwrittenGoodValues(log: readonly ItemWriteRecord[]): string[]
     }
   }
   return problems;
+}
+
+/**
+ * How many requests the source received that covered each date, by `info_type|date` (ISO), from the
+ * source's own log: every date between a request's `from` and `to` counts once per request.
+ */
+export function asksByDate(log: readonly SourceRequestRecord[]): Map<string, number> {
+  const asks = new Map<string, number>();
+  for (const request of log) {
+    for (let day = parseIsoDate(request.from); day <= parseIsoDate(request.to); day += 1) {
+      const key = keyOf(request.infoType, day);
+      asks.set(key, (asks.get(key) ?? 0) + 1);
+    }
+  }
+  return asks;
 }
 
 /** Counts of each string, for comparing multisets. */

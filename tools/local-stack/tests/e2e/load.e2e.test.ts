@@ -1,4 +1,5 @@
-import { formatIsoDate, loadCatalog, todayUtc, type SeriesDefinition } from '@gapless/pipeline-core';
+import { loadCatalog } from '@gapless/catalog';
+import { formatIsoDate, todayUtc, type SeriesDefinition } from '@gapless/pipeline-core';
 import { simulatedValue } from '@gapless/sources';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLocalPipeline, type LocalPipelineResult } from '../../src/runLocalPipeline.js';

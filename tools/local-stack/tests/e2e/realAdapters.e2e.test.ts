@@ -59,7 +59,7 @@ describe('the real BCB adapters, end to end, against a local server that answers
     }
   });
 
-  it('made one SGS request for its stream and paged PTAX with $top/$skip', () => {
+  it("made one SGS request for USD's stream and paged PTAX for GBP, as the server counted them", () => {
     // Assess
     const sgs = server.requests.filter((request) => request.api === 'sgs');
     const ptax = server.requests.filter((request) => request.api === 'ptax');
@@ -69,10 +69,17 @@ describe('the real BCB adapters, end to end, against a local server that answers
       '0',
       '1000',
     ]);
-    expect(ptax[0]?.url).toContain('@moeda=%27GBP%27');
-    expect(result.sourceRequestLog.map((request) => request.infoType).sort()).toEqual([
-      'CURRENCY#GBP',
-      'CURRENCY#USD',
+    expect(ptax.every((request) => request.url.includes('@moeda=%27GBP%27'))).toBe(true);
+  });
+
+  it('reports no source request figure of its own in live mode: the server is the one that counts', () => {
+    // Assess
+    expect(server.requests.length).toBeGreaterThan(0);
+    expect(result.totals.sourceRequests).toBeNull();
+    expect(result.series.map((series) => [series.infoType, series.sourceRequests])).toEqual([
+      ['CURRENCY#USD', null],
+      ['CURRENCY#GBP', null],
     ]);
+    expect(result.sourceRequestLog).toEqual([]);
   });
 });

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { releaseQuarantine } from '../../src/quarantineCommand.js';
 import { runLocalPipeline, type LocalPipelineResult } from '../../src/runLocalPipeline.js';
+import { asksByDate } from './e2eSupport.js';
 
 // The operator's journey through an outage, end to end on the local stack with the built zips: the source
 // fails every request until the dates are quarantined with their whole budget spent; it recovers; the
 // operator releases the dates; the very next recheck run asks for them again and they become OK.
-const series = 'FUEL#DIESEL';
+const series = 'CURRENCY#GBP';
 const maxRetries = 2;
 const scratch: string[] = [];
 
@@ -16,11 +17,10 @@ afterAll(async () => {
   await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-/** Asks of the source per date of the run, from the scraper's claims (ranges of ISO dates). */
+/** Asks of the source per date of the run, from the simulated source's own log of the requests it received. */
 function asksPerDate(result: LocalPipelineResult, dates: readonly string[]): number[] {
-  return dates.map(
-    (date) => result.sourceRequestLog.filter((request) => request.from <= date && date <= request.to).length,
-  );
+  const asks = asksByDate(result.sourceRequestLog);
+  return dates.map((date) => asks.get(`${series}|${date}`) ?? 0);
 }
 
 describe('the release journey: outage, quarantine, recovery, release, OK', () => {
@@ -28,7 +28,7 @@ describe('the release journey: outage, quarantine, recovery, release, OK', () =>
     // Prepare
     const dataDir = await mkdtemp(join(tmpdir(), 'gapless-release-'));
     scratch.push(dataDir);
-    const common = { series: [series], from: '2026-06-01', dataDir, logPath: null, maxRetries, seed: 5 };
+    const common = { series: [series], from: '2026-10-01', dataDir, logPath: null, maxRetries, seed: 5 };
 
     // Act: the outage
     const outage = await runLocalPipeline({ ...common, faults: { error: 1 }, snapshot: true });
