@@ -253,7 +253,7 @@ async function writeRaw(target: RawTarget): Promise<RawWrites> {
   const updatedAt = new Date().toISOString();
   const requests: WriteRequest[] = catalog
     .flatMap((series) =>
-      Array.from(expectedDates(series, today), (day) => ({
+      Array.from(expectedDates(series, new Date()), (day) => ({
         PutRequest: {
           Item: toAttributeMap(
             okItem({
