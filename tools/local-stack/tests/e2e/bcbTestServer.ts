@@ -8,10 +8,27 @@ export interface BcbRequest {
   readonly url: string;
 }
 
+/** How the server serves one SGS series other than a daily one on Brazilian business days. */
+export interface SgsSeriesShape {
+  readonly calendar: CalendarId;
+  /** Values by ISO date, served as SGS writes them (`"valor":"-0.68"`); other dates get the default. */
+  readonly values?: ReadonlyMap<string, number>;
+}
+
+export interface BcbTestServerOptions {
+  /** SGS series by code that follow another calendar or carry given values (default: business days). */
+  readonly sgsSeries?: ReadonlyMap<number, SgsSeriesShape>;
+}
+
 export interface BcbTestServer {
   readonly sgsBaseUrl: string;
   readonly ptaxBaseUrl: string;
   readonly requests: BcbRequest[];
+  /**
+   * Dates SGS leaves out of its answers while serving the others, as `<code> <ISO date>` (an unscheduled
+   * closure); the test may change it between runs (delete a key: the date is published late).
+   */
+  readonly sgsOmitted: Set<string>;
   /** The value SGS serves for a series code on a day (a Brazilian business day). */
   sgsValue(code: number, day: Day): number;
   /** The closing ("Fechamento") sell quote PTAX serves for a currency on a day. */
@@ -34,9 +51,16 @@ const bulletins = [
  * dados`, rows `{"data":"dd/MM/yyyy","valor":"5.1234"}`, 404 "Value(s) not found" for an empty window) and
  * PTAX's OData `CotacaoMoedaPeriodo` (several bulletins a day, `$top`/`$skip` paging, rows in time order).
  */
-export async function startBcbTestServer(): Promise<BcbTestServer> {
+export async function startBcbTestServer(options: BcbTestServerOptions = {}): Promise<BcbTestServer> {
   const requests: BcbRequest[] = [];
-  const sgsValue = (code: number, day: Day) => round4(4 + ((code * 31 + day * 7) % 1000) / 997);
+  const sgsOmitted = new Set<string>();
+  const sgsSeries = options.sgsSeries ?? new Map<number, SgsSeriesShape>();
+  const sgsValue = (code: number, day: Day) =>
+    sgsSeries.get(code)?.values?.get(formatIsoDate(day)) ?? round4(4 + ((code * 31 + day * 7) % 1000) / 997);
+  const sgsDates = (code: number, from: Day, to: Day) =>
+    Array.from(
+      calendarFor(sgsSeries.get(code)?.calendar ?? CalendarId.BrazilBusiness).datesBetween(from, to),
+    ).filter((day) => !sgsOmitted.has(`${code} ${formatIsoDate(day)}`));
   const ptaxQuote = (currency: string, day: Day, slot: number) =>
     round4(6 + ((currency.charCodeAt(0) * 13 + day * 11 + slot * 5) % 900) / 1_003);
   const server = createServer((req, res) => {
@@ -50,7 +74,7 @@ export async function startBcbTestServer(): Promise<BcbTestServer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith('/dados/serie/')) {
       requests.push({ api: 'sgs', url: url.pathname + url.search });
-      answerSgs(url, res, sgsValue);
+      answerSgs(url, res, sgsValue, sgsDates);
     } else if (url.pathname.startsWith('/odata/CotacaoMoedaPeriodo')) {
       requests.push({ api: 'ptax', url: url.pathname + url.search });
       answerPtax(url, res, ptaxQuote);
@@ -64,6 +88,7 @@ export async function startBcbTestServer(): Promise<BcbTestServer> {
     sgsBaseUrl: `http://127.0.0.1:${port}/dados/serie`,
     ptaxBaseUrl: `http://127.0.0.1:${port}/odata`,
     requests,
+    sgsOmitted,
     sgsValue,
     ptaxClose: (currency, day) => ptaxQuote(currency, day, 3),
     stop: () =>
@@ -74,13 +99,19 @@ export async function startBcbTestServer(): Promise<BcbTestServer> {
   };
 }
 
-function answerSgs(url: URL, res: ServerResponse, value: (code: number, day: Day) => number): void {
+function answerSgs(
+  url: URL,
+  res: ServerResponse,
+  value: (code: number, day: Day) => number,
+  dates: (code: number, from: Day, to: Day) => Day[],
+): void {
   const code = Number(/bcdata\.sgs\.(\d+)\/dados$/.exec(url.pathname)?.[1]);
   const from = parseDayMonthYear(url.searchParams.get('dataInicial'));
   const to = parseDayMonthYear(url.searchParams.get('dataFinal'));
-  const rows = Array.from(businessDays.datesBetween(from, to), (day) => ({
+  // SGS writes values as decimal strings, as many digits as the series has ("-0.68", "5.1234").
+  const rows = dates(code, from, to).map((day) => ({
     data: formatDayMonthYear(day),
-    valor: value(code, day).toFixed(4),
+    valor: String(value(code, day)),
   }));
   if (rows.length === 0) {
     res.writeHead(404, { 'content-type': 'application/json' });
