@@ -69,8 +69,8 @@ interface Measured {
 }
 
 async function measure(dates: number): Promise<Measured> {
-  const today = todayUtc();
-  const catalogJson = dailyCatalog(today, Math.ceil(dates / SERIES));
+  const now = new Date();
+  const catalogJson = dailyCatalog(todayUtc(now), Math.ceil(dates / SERIES));
   const catalog = parseCatalog(catalogJson, 'bench catalog');
   let raw: RawSides | undefined;
   let rawAfter: RawWrites | undefined;
@@ -84,7 +84,7 @@ async function measure(dates: number): Promise<Measured> {
     catalog: catalogJson,
     maxCycles: 5,
     beforeCycles: async (stack) => {
-      raw = await writeRawSides(stack, catalog, today);
+      raw = await writeRawSides(stack, catalog, now);
       writesBefore = stack.itemWriteRequests();
       started = performance.now();
     },
@@ -96,7 +96,7 @@ async function measure(dates: number): Promise<Measured> {
       rawAfter = await writeRaw({
         stack,
         endpoint: stack.endpoints.dynamoDirect,
-        today,
+        now,
         catalog,
         table: 'bench-raw-after',
       });
@@ -195,12 +195,12 @@ interface RawSides {
 async function writeRawSides(
   stack: LocalStackHandle,
   catalog: readonly SeriesDefinition[],
-  today: number,
+  now: Date,
 ): Promise<RawSides> {
-  const direct = { stack, endpoint: stack.endpoints.dynamoDirect, today, catalog };
+  const direct = { stack, endpoint: stack.endpoints.dynamoDirect, now, catalog };
   // The same writes through the local stack's observing proxy, which the functions' calls also cross:
   // the share of the overhead that is the local stack's own, not the pipeline's.
-  const proxied = { stack, endpoint: stack.endpoints.dynamo, today, catalog: renamed(catalog) };
+  const proxied = { stack, endpoint: stack.endpoints.dynamo, now, catalog: renamed(catalog) };
   // Warm-ups (not measured): the first calls of a client and of the emulator pay for JIT compilation.
   await writeRaw({ ...direct, table: 'bench-raw-warmup-direct', limit: WARMUP_ITEMS });
   await writeRaw({ ...proxied, table: 'bench-raw-warmup-proxied', limit: WARMUP_ITEMS });
@@ -216,7 +216,8 @@ interface RawTarget {
   readonly endpoint: string;
   readonly table: string;
   readonly catalog: readonly SeriesDefinition[];
-  readonly today: number;
+  /** The time whose expected dates are written (the run's start, as the pipeline's). */
+  readonly now: Date;
   readonly limit?: number;
 }
 
@@ -239,7 +240,7 @@ function dailyCatalog(today: number, perSeries: number): Record<string, unknown>
 
 /** The straightforward way: the final OK items, 25 per BatchWriteItem, each call awaited, unprocessed resent. */
 async function writeRaw(target: RawTarget): Promise<RawWrites> {
-  const { stack, endpoint, catalog, today } = target;
+  const { stack, endpoint, catalog, now } = target;
   const { tableName } = await ensureResources({
     dynamoEndpoint: stack.endpoints.dynamoDirect,
     sqsEndpoint: stack.endpoints.sqs,
@@ -253,7 +254,7 @@ async function writeRaw(target: RawTarget): Promise<RawWrites> {
   const updatedAt = new Date().toISOString();
   const requests: WriteRequest[] = catalog
     .flatMap((series) =>
-      Array.from(expectedDates(series, new Date()), (day) => ({
+      Array.from(expectedDates(series, now), (day) => ({
         PutRequest: {
           Item: toAttributeMap(
             okItem({
