@@ -39,15 +39,20 @@ const catalogJson = [
 ];
 const catalog = selectCatalog({ catalog: catalogJson });
 
-/** Bodies no delivery can process: not JSON, an unknown series, a Saturday on a business-day calendar. */
+/**
+ * A message of a series no longer in the catalog: acknowledged and dropped (retired), never in the
+ * dead-letter queue.
+ */
+const retiredBody = JSON.stringify({
+  partition_key: 'CURRENCY#XYZ',
+  dates_to_download: ['2026-06-01'],
+  reason: 'gap',
+  attempt: 0,
+});
+
+/** Bodies no delivery can process: not JSON, a Saturday on a business-day calendar. */
 const poisonBodies = [
   '{"partition_key": "CURRENCY#USD", "dates_to_download": [',
-  JSON.stringify({
-    partition_key: 'CURRENCY#XYZ',
-    dates_to_download: ['2026-06-01'],
-    reason: 'gap',
-    attempt: 0,
-  }),
   JSON.stringify({
     partition_key: 'CURRENCY#USD',
     dates_to_download: ['2026-06-06'],
@@ -69,7 +74,7 @@ describe(`chaos run (seed ${seed}, MAX_RETRIES ${maxRetries})`, () => {
       chaos: { unprocessedRate: 0.1, duplicateRate: 0.1, crashRate: 0.1 },
       logPath: null,
       snapshot: true,
-      beforeCycles: (stack) => sendBodies(stack, poisonBodies),
+      beforeCycles: (stack) => sendBodies(stack, [...poisonBodies, retiredBody]),
     });
     const { stats } = result;
     console.info(
@@ -144,5 +149,6 @@ describe(`chaos run (seed ${seed}, MAX_RETRIES ${maxRetries})`, () => {
     expect(tally(result.deadLetterBodies), `seed ${seed}`).toEqual(
       tally([...poisonBodies, ...poisonCopies, ...crashedOut]),
     );
+    expect(result.deadLetterBodies).not.toContain(retiredBody);
   });
 });
