@@ -13,7 +13,7 @@ import {
   StoreError,
   type SeriesDefinition,
 } from '@gapless/pipeline-core';
-import { runClustering, type ClusteringDeps } from './clustering.js';
+import { CLUSTERING_CONCURRENCY, runClustering, type ClusteringDeps } from './clustering.js';
 
 const now = new Date('2024-01-20T10:00:00.000Z');
 const pendingTimeoutMs = 3_600_000;
@@ -263,7 +263,7 @@ describe('runClustering', () => {
   it('reads only from the watermark on in a routine run', async () => {
     // Prepare
     const { deps, store, queue } = makeDeps();
-    await store.writeWatermark('CURRENCY#USD', parseIsoDate('2024-01-12'));
+    await store.writeWatermarks(new Map([['CURRENCY#USD', parseIsoDate('2024-01-12')]]));
     const presentDays = vi.spyOn(store, 'presentDays');
 
     // Act
@@ -277,7 +277,7 @@ describe('runClustering', () => {
   it('does not read at all when the watermark is already at the last expected date', async () => {
     // Prepare
     const { deps, store, queue } = makeDeps();
-    await store.writeWatermark('CURRENCY#USD', parseIsoDate('2024-01-19'));
+    await store.writeWatermarks(new Map([['CURRENCY#USD', parseIsoDate('2024-01-19')]]));
 
     // Act
     const results = await runClustering(deps, 'routine');
@@ -451,6 +451,175 @@ describe('runClustering', () => {
     expect(queue.bodies).toEqual([]);
     expect(store.log).toEqual([]);
     expect(store.calls.itemWrites).toBe(0);
+  });
+});
+
+/** `count` series like USD, named `SCALE#S01`, `SCALE#S02`, ... */
+function makeCatalog(count: number): SeriesDefinition[] {
+  return Array.from({ length: count }, (_, index) =>
+    makeSeries({ infoType: `SCALE#S${String(index + 1).padStart(2, '0')}` }),
+  );
+}
+
+/** Every store call a run makes, by operation (the memory store asks its fault hook once per call). */
+function countStoreCalls(store: MemorySeriesStore): Map<string, number> {
+  const calls = new Map<string, number>();
+  store.fault = (operation) => {
+    calls.set(operation, (calls.get(operation) ?? 0) + 1);
+    return null;
+  };
+  return calls;
+}
+
+describe('runClustering over a catalog', () => {
+  it('makes one read per series in a steady state: every watermark in one call, one Query each, one batch of moved watermarks', async () => {
+    // Prepare: as a month of runs leaves it, every date has its item and each watermark is a day behind.
+    const catalog = makeCatalog(30);
+    const { deps, store, queue } = makeDeps({ catalog });
+    for (const series of catalog) {
+      await store.writeValues(
+        series.infoType,
+        'simulated',
+        januaryDates.map((iso) => ({ day: parseIsoDate(iso), value: 1 })),
+      );
+    }
+    await store.writeWatermarks(
+      new Map(catalog.map((series) => [series.infoType, parseIsoDate('2024-01-18')])),
+    );
+    const calls = countStoreCalls(store);
+    const writeWatermarks = vi.spyOn(store, 'writeWatermarks');
+
+    // Act
+    const results = await runClustering(deps, 'routine');
+
+    // Assess
+    expect(Object.fromEntries(calls)).toEqual({ readWatermarks: 1, presentDays: 30, writeWatermarks: 1 });
+    expect(writeWatermarks).toHaveBeenCalledExactlyOnceWith(
+      new Map(catalog.map((series) => [series.infoType, parseIsoDate('2024-01-19')])),
+    );
+    expect(results.every((result) => result.gaps === 0 && result.error === undefined)).toBe(true);
+    expect(queue.bodies).toEqual([]);
+  });
+
+  it('writes no watermark when none moved', async () => {
+    // Prepare
+    const catalog = makeCatalog(3);
+    const { deps, store } = makeDeps({ catalog });
+    await store.writeWatermarks(
+      new Map(catalog.map((series) => [series.infoType, parseIsoDate('2024-01-19')])),
+    );
+    const calls = countStoreCalls(store);
+
+    // Act
+    await runClustering(deps, 'routine');
+
+    // Assess
+    expect(Object.fromEntries(calls)).toEqual({ readWatermarks: 1 });
+  });
+
+  it.each([
+    ['the default', undefined, CLUSTERING_CONCURRENCY],
+    ['a given', 3, 3],
+  ])(
+    'clusters at most %s number of series at once, and reports them in catalog order whatever order they end in',
+    async (_name, concurrency, expected) => {
+      // Prepare: the first series answer last.
+      const catalog = makeCatalog(20);
+      const { deps, store } = makeDeps({ catalog, ...(concurrency === undefined ? {} : { concurrency }) });
+      const presentDays = store.presentDays.bind(store);
+      let inFlight = 0;
+      let most = 0;
+      const finished: string[] = [];
+      vi.spyOn(store, 'presentDays').mockImplementation(async (infoType, from, to) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        const position = catalog.findIndex((series) => series.infoType === infoType);
+        await new Promise((resolve) => setTimeout(resolve, 2 * (catalog.length - position)));
+        inFlight -= 1;
+        finished.push(infoType);
+        return presentDays(infoType, from, to);
+      });
+
+      // Act
+      const results = await runClustering(deps, 'routine');
+
+      // Assess
+      expect(most).toBe(expected);
+      expect(finished).not.toEqual(catalog.map((series) => series.infoType));
+      expect(results.map((result) => result.infoType)).toEqual(catalog.map((series) => series.infoType));
+      expect(results.every((result) => result.gaps === 14 && result.messages === 1)).toBe(true);
+    },
+  );
+
+  it('reports every series as failed, reading none, when the watermarks cannot be read', async () => {
+    // Prepare
+    const catalog = makeCatalog(3);
+    const { deps, store, queue, telemetry } = makeDeps({ catalog });
+    store.fault = (operation) =>
+      operation === 'readWatermarks' ? new StoreError('Query', 'throttled') : null;
+
+    // Act
+    const results = await runClustering(deps, 'routine');
+
+    // Assess
+    expect(results).toEqual(
+      catalog.map((series) => ({
+        infoType: series.infoType,
+        gaps: 0,
+        messages: 0,
+        deferred: 0,
+        error: 'StoreError: DynamoDB Query: throttled',
+      })),
+    );
+    expect(store.calls.presentDays).toBe(0);
+    expect(queue.bodies).toEqual([]);
+    expect(telemetry.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'watermarks not read; no series clustered' }),
+    );
+  });
+
+  it('keeps what the run did when the moved watermarks cannot be written, and logs it', async () => {
+    // Prepare
+    const catalog = makeCatalog(2);
+    const { deps, store, queue, telemetry } = makeDeps({ catalog });
+    store.fault = (operation) =>
+      operation === 'writeWatermarks' ? new StoreError('BatchWriteItem', 'none of 2 items written') : null;
+
+    // Act
+    const results = await runClustering(deps, 'routine');
+
+    // Assess
+    expect(results.map((result) => [result.messages, result.error])).toEqual([
+      [1, undefined],
+      [1, undefined],
+    ]);
+    expect(queue.bodies).toHaveLength(2);
+    expect(store.watermarks.size).toBe(0);
+    expect(telemetry.lines).toContainEqual({
+      level: 'error',
+      message: 'watermarks not written; the next run reads from the previous ones',
+      attributes: {
+        series: 'SCALE#S01 SCALE#S02',
+        error: 'StoreError: DynamoDB BatchWriteItem: none of 2 items written',
+      },
+    });
+  });
+
+  it('logs the series whose watermark the batch write left unwritten', async () => {
+    // Prepare
+    const catalog = makeCatalog(2);
+    const { deps, store, telemetry } = makeDeps({ catalog });
+    vi.spyOn(store, 'writeWatermarks').mockResolvedValue({ unwritten: ['SCALE#S02'], calls: 1 });
+
+    // Act
+    await runClustering(deps, 'routine');
+
+    // Assess
+    expect(telemetry.lines).toContainEqual({
+      level: 'warn',
+      message: 'watermarks not written; the next run reads from the previous ones',
+      attributes: { series: 'SCALE#S02' },
+    });
   });
 });
 

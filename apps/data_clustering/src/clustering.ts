@@ -8,6 +8,7 @@ import {
   type Day,
   findGaps,
   type Lease,
+  mapConcurrently,
   type SeriesDefinition,
   type SeriesStore,
   toStreams,
@@ -18,6 +19,12 @@ import {
 
 /** `routine` reads from each series' watermark on; `audit` re-reads every series from its start. */
 export type ClusteringMode = 'routine' | 'audit';
+
+/**
+ * Series clustered at once. Each series is a chain of awaited calls (one Query in a steady state), so a few
+ * in flight hide the round trips; more would only pile calls onto the table at the same moment.
+ */
+export const CLUSTERING_CONCURRENCY = 8;
 
 export interface ClusteringDeps {
   readonly catalog: readonly SeriesDefinition[];
@@ -32,6 +39,8 @@ export interface ClusteringDeps {
   readonly telemetry: Telemetry;
   /** A new lease id (default `crypto.randomUUID()`); tests pass a counter. */
   readonly newLeaseId?: () => string;
+  /** Series clustered at once (default {@link CLUSTERING_CONCURRENCY}). */
+  readonly concurrency?: number;
 }
 
 /** What one series contributed to a run. */
@@ -44,39 +53,90 @@ export interface SeriesClusteringResult {
   readonly error?: string;
 }
 
+/** What one series' clustering found, and where its watermark goes (undefined: it stays). */
+interface SeriesOutcome {
+  readonly result: SeriesClusteringResult;
+  readonly watermark?: Day;
+}
+
 /**
  * One scheduled run: for every series, find the dates with no item and no live lease, open one lease per
- * continuous stream and enqueue the stream's message under it. Series are independent: one failing does
- * not stop the others, and the run reports it at the end.
+ * continuous stream and enqueue the stream's message under it. A routine run reads every watermark in one
+ * call first and writes the ones that moved in batches at the end, so a series in a steady state costs one
+ * Query. Series run {@link CLUSTERING_CONCURRENCY} at a time and are independent: one failing does not stop
+ * the others, and the run reports it at the end, in catalog order.
  */
 export async function runClustering(
   deps: ClusteringDeps,
   mode: ClusteringMode,
 ): Promise<SeriesClusteringResult[]> {
-  const results: SeriesClusteringResult[] = [];
-  for (const series of deps.catalog) {
+  let watermarks: ReadonlyMap<string, Day> = new Map();
+  if (mode === 'routine') {
     try {
-      results.push(await clusterSeries(deps, series, mode));
+      watermarks = await deps.store.readWatermarks();
     } catch (error) {
+      // Without its watermark a series would be read from its start: the run fails instead, every series
+      // reported, and the next run (or the schedule's retry) reads them as usual.
       const message = describeError(error);
-      deps.telemetry.logger.error('series failed', { series: series.infoType, error: message });
-      results.push({ infoType: series.infoType, gaps: 0, messages: 0, deferred: 0, error: message });
+      deps.telemetry.logger.error('watermarks not read; no series clustered', { error: message });
+      return deps.catalog.map((series) => failed(series, message));
     }
   }
-  return results;
+  const outcomes = await mapConcurrently(
+    deps.catalog,
+    deps.concurrency ?? CLUSTERING_CONCURRENCY,
+    async (series): Promise<SeriesOutcome> => {
+      try {
+        return await clusterSeries(deps, series, mode, watermarks.get(series.infoType));
+      } catch (error) {
+        const message = describeError(error);
+        deps.telemetry.logger.error('series failed', { series: series.infoType, error: message });
+        return { result: failed(series, message) };
+      }
+    },
+  );
+  await writeMovedWatermarks(deps, outcomes);
+  return outcomes.map((outcome) => outcome.result);
+}
+
+function failed(series: SeriesDefinition, error: string): SeriesClusteringResult {
+  return { infoType: series.infoType, gaps: 0, messages: 0, deferred: 0, error };
+}
+
+/**
+ * Writes the watermarks that moved. One not written only costs the next run a longer read from the old one
+ * (never a missed date), so it is logged, not counted as a failed series.
+ */
+async function writeMovedWatermarks(deps: ClusteringDeps, outcomes: readonly SeriesOutcome[]): Promise<void> {
+  const moved = new Map<string, Day>();
+  for (const { result, watermark } of outcomes)
+    if (watermark !== undefined) moved.set(result.infoType, watermark);
+  if (moved.size === 0) return;
+  try {
+    const { unwritten } = await deps.store.writeWatermarks(moved);
+    if (unwritten.length === 0) return;
+    deps.telemetry.logger.warn('watermarks not written; the next run reads from the previous ones', {
+      series: unwritten.join(' '),
+    });
+  } catch (error) {
+    deps.telemetry.logger.error('watermarks not written; the next run reads from the previous ones', {
+      series: [...moved.keys()].join(' '),
+      error: describeError(error),
+    });
+  }
 }
 
 async function clusterSeries(
   deps: ClusteringDeps,
   series: SeriesDefinition,
   mode: ClusteringMode,
-): Promise<SeriesClusteringResult> {
+  watermark: Day | undefined,
+): Promise<SeriesOutcome> {
   const { store, telemetry } = deps;
   const now = deps.now();
   const end = lastExpectedDay(series, now);
-  const watermark = mode === 'routine' ? await store.readWatermark(series.infoType) : undefined;
   const from = Math.max(series.start, watermark === undefined ? series.start : watermark + 1);
-  if (from > end) return { infoType: series.infoType, gaps: 0, messages: 0, deferred: 0 };
+  if (from > end) return { result: { infoType: series.infoType, gaps: 0, messages: 0, deferred: 0 } };
 
   const calendar = calendarFor(series.calendar);
   const present = await store.presentDays(series.infoType, from);
@@ -131,7 +191,6 @@ async function clusterSeries(
   // The watermark never passes a date without an item: dates in flight are read again until they land. It
   // may go down (an audit found a hole behind it), even to the day before the series' start.
   const through = missing.length === 0 ? end : (missing[0] as Day) - 1;
-  if (through !== watermark) await store.writeWatermark(series.infoType, through);
   telemetry.logger.info('series clustered', {
     series: series.infoType,
     mode,
@@ -141,7 +200,10 @@ async function clusterSeries(
     messages: sent.sent,
     watermark: formatIsoDate(through),
   });
-  return { infoType: series.infoType, gaps: gaps.length, messages: sent.sent, deferred };
+  return {
+    result: { infoType: series.infoType, gaps: gaps.length, messages: sent.sent, deferred },
+    ...(through === watermark ? {} : { watermark: through }),
+  };
 }
 
 /** The dates not covered by any lease (a lease covers the calendar dates from its first to its last). */

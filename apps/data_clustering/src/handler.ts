@@ -37,11 +37,21 @@ export function createClusteringHandler(env: Env = process.env, overrides: Runti
     const failed = results.filter((result) => result.error !== undefined);
     if (failed.length > 0) {
       throw new PipelineError(
-        `${failed.length} of ${results.length} series failed: ${failed.map((r) => `${r.infoType} (${r.error})`).join('; ')}`,
+        `${failed.length} of ${results.length} series failed: ${describeFailed(failed)}`,
       );
     }
     return { series: results };
   };
+}
+
+/** Failures named in the error (each series' own line is in the log). */
+const FAILURES_NAMED = 10;
+
+/** The first failed series with their errors; a whole catalog that failed on one cause stays one line. */
+function describeFailed(failed: readonly SeriesClusteringResult[]): string {
+  const named = failed.slice(0, FAILURES_NAMED).map((result) => `${result.infoType} (${result.error})`);
+  const more = failed.length - named.length;
+  return named.join('; ') + (more > 0 ? `; and ${more} more` : '');
 }
 
 function clusteringMode(event: ClusteringEvent | null | undefined): ClusteringMode {

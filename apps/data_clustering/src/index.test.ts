@@ -181,10 +181,17 @@ describe('data_clustering handler', () => {
       ],
     });
     expect(order.slice(0, 2)).toEqual(['PutItem LEASE#CURRENCY#USD', 'SendMessageBatch']);
-    expect(dynamo).not.toHaveReceivedCommand(BatchWriteItemCommand);
+    expect(dynamo).toHaveReceivedCommandTimes(BatchWriteItemCommand, 1);
+    expect(dynamo).toHaveReceivedCommandWith(BatchWriteItemCommand, {
+      RequestItems: {
+        [tableName]: [
+          { PutRequest: { Item: expect.objectContaining({ info_type: { S: 'META#WATERMARK' } }) } },
+        ],
+      },
+    });
   });
 
-  it('reads the watermark, then queries the partition from the series start projecting only the date, and the live leases', async () => {
+  it('reads every watermark with one Query, then queries the partition from the series start projecting only the date, and the live leases', async () => {
     // Prepare
     stubEnvironment();
     const handler = await loadHandler();
@@ -193,11 +200,15 @@ describe('data_clustering handler', () => {
     await handler(scheduledEvent());
 
     // Assess
-    expect(dynamo).toHaveReceivedCommandWith(GetItemCommand, {
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
       TableName: tableName,
-      Key: { info_type: { S: 'META#CURRENCY#USD' }, date: { S: 'watermark' } },
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'info_type' },
+      ExpressionAttributeValues: { ':pk': { S: 'META#WATERMARK' } },
+      ConsistentRead: true,
     });
-    expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 2);
+    expect(dynamo).not.toHaveReceivedCommand(GetItemCommand);
+    expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 3);
     expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
       TableName: tableName,
       KeyConditionExpression: '#pk = :pk AND #date >= :from',
@@ -224,14 +235,22 @@ describe('data_clustering handler', () => {
     await handler(scheduledEvent());
 
     // Assess
-    expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
-      TableName: tableName,
-      Item: {
-        info_type: { S: 'META#CURRENCY#USD' },
-        date: { S: 'watermark' },
-        through: { S: '2024-01-07' }, // the day before 8 January, its first date without an item
-        updated_at: { S: now },
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(BatchWriteItemCommand, {
+      RequestItems: {
+        [tableName]: [
+          {
+            PutRequest: {
+              Item: {
+                info_type: { S: 'META#WATERMARK' },
+                date: { S: 'CURRENCY#USD' },
+                through: { S: '2024-01-07' }, // the day before 8 January, its first date without an item
+                updated_at: { S: now },
+              },
+            },
+          },
+        ],
       },
+      ReturnConsumedCapacity: 'TOTAL',
     });
     expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
       Item: expect.objectContaining({
@@ -240,7 +259,34 @@ describe('data_clustering handler', () => {
         last: { S: '2024-01-19' },
       }),
     });
-    expect(dynamo).toHaveReceivedCommandTimes(PutItemCommand, 2);
+    expect(dynamo).toHaveReceivedCommandTimes(PutItemCommand, 1);
+  });
+
+  it('reads from the watermark its partition holds; the per-series watermark items of older tables are never read', async () => {
+    // Prepare
+    stubEnvironment();
+    dynamo.on(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: 'META#WATERMARK' } } }).resolves({
+      Items: [
+        {
+          info_type: { S: 'META#WATERMARK' },
+          date: { S: 'CURRENCY#USD' },
+          through: { S: '2024-01-12' },
+          updated_at: { S: now },
+        },
+      ],
+    });
+    dynamo.on(GetItemCommand).resolves({ Item: { through: { S: '2024-01-19' } } });
+    const handler = await loadHandler();
+
+    // Act
+    const result = await handler(scheduledEvent());
+
+    // Assess
+    expect(dynamo).not.toHaveReceivedCommand(GetItemCommand);
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
+      ExpressionAttributeValues: { ':pk': { S: 'CURRENCY#USD' }, ':from': { S: '2024-01-13' } },
+    });
+    expect(result).toEqual({ series: [{ infoType: 'CURRENCY#USD', gaps: 5, messages: 1, deferred: 0 }] });
   });
 
   it('sends nothing for dates under a live lease (a second run before the scraper ran)', async () => {
@@ -281,7 +327,9 @@ describe('data_clustering handler', () => {
     await handler(scheduledEvent({ mode: 'audit' }));
 
     // Assess
-    expect(dynamo).not.toHaveReceivedCommand(GetItemCommand);
+    expect(dynamo).not.toHaveReceivedCommandWith(QueryCommand, {
+      ExpressionAttributeValues: { ':pk': { S: 'META#WATERMARK' } },
+    });
     expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 2);
   });
 
@@ -297,6 +345,25 @@ describe('data_clustering handler', () => {
     // Assess
     await expect(run).rejects.toThrow(/1 of 1 series failed: CURRENCY#USD/);
     expect(sqs).not.toHaveReceivedCommand(SendMessageBatchCommand);
+  });
+
+  it('names the first ten failed series in its error and counts the rest', async () => {
+    // Prepare
+    const twelve = Array.from({ length: 12 }, (_, index) => ({
+      ...catalog[0],
+      info_type: `CURRENCY#S${String(index + 1).padStart(2, '0')}`,
+    }));
+    stubEnvironment({ SERIES_CATALOG: JSON.stringify(twelve) });
+    dynamo.on(QueryCommand).rejects(new Error('connection reset'));
+    const handler = await loadHandler();
+
+    // Act
+    const run = handler(scheduledEvent());
+
+    // Assess
+    await expect(run).rejects.toThrow(
+      /^12 of 12 series failed: CURRENCY#S01 \(StoreError: DynamoDB Query: Error: connection reset\);.* CURRENCY#S10 \([^;]*\); and 2 more$/,
+    );
   });
 
   it('refuses an unknown mode', async () => {

@@ -72,57 +72,122 @@ beforeEach(() => {
   dynamo.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
 });
 
-describe('createDynamoSeriesStore: watermark', () => {
-  it('reads the watermark with a consistent GetItem of META#<series>', async () => {
-    // Prepare
-    dynamo.on(GetItemCommand).resolves({ Item: { through: { S: '2024-02-29' } } });
-    const { store } = makeStore();
-
-    // Act
-    const through = await store.readWatermark('CURRENCY#USD');
-
-    // Assess
-    expect(through).toBe(parseIsoDate('2024-02-29'));
-    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(GetItemCommand, {
-      TableName: tableName,
-      Key: { info_type: { S: 'META#CURRENCY#USD' }, date: { S: 'watermark' } },
-      ConsistentRead: true,
-      ReturnConsumedCapacity: 'TOTAL',
-    });
+describe('createDynamoSeriesStore: watermarks', () => {
+  /** A watermark item as the store writes it. */
+  const watermarkItem = (infoType: string, through: string): Item => ({
+    info_type: { S: 'META#WATERMARK' },
+    date: { S: infoType },
+    through: { S: through },
+    updated_at: { S: now.toISOString() },
   });
 
-  it('answers undefined when no watermark was written', async () => {
+  it('reads every watermark with one consistent Query of META#WATERMARK, following its pages', async () => {
     // Prepare
-    dynamo.on(GetItemCommand).resolves({});
-    const { store } = makeStore();
-
-    // Act
-    const through = await store.readWatermark('CURRENCY#USD');
-
-    // Assess
-    expect(through).toBeUndefined();
-  });
-
-  it('writes the watermark as an ISO date with the time of the write', async () => {
-    // Prepare
-    dynamo.on(PutItemCommand).resolves({ ConsumedCapacity: { CapacityUnits: 1 } });
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({
+        Items: [watermarkItem('CURRENCY#USD', '2024-02-29')],
+        LastEvaluatedKey: { info_type: { S: 'META#WATERMARK' }, date: { S: 'CURRENCY#USD' } },
+        ConsumedCapacity: { CapacityUnits: 0.5 },
+      })
+      .resolvesOnce({ Items: [watermarkItem('CURRENCY#EUR', '2024-03-01')] });
     const { store, consumed } = makeStore();
 
     // Act
-    await store.writeWatermark('CURRENCY#USD', parseIsoDate('2024-02-29'));
+    const watermarks = await store.readWatermarks();
 
     // Assess
-    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutItemCommand, {
+    expect(watermarks).toEqual(
+      new Map([
+        ['CURRENCY#USD', parseIsoDate('2024-02-29')],
+        ['CURRENCY#EUR', parseIsoDate('2024-03-01')],
+      ]),
+    );
+    expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 2);
+    expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 1, {
       TableName: tableName,
-      Item: {
-        info_type: { S: 'META#CURRENCY#USD' },
-        date: { S: 'watermark' },
-        through: { S: '2024-02-29' },
-        updated_at: { S: now.toISOString() },
-      },
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'info_type' },
+      ExpressionAttributeValues: { ':pk': { S: 'META#WATERMARK' } },
+      ConsistentRead: true,
       ReturnConsumedCapacity: 'TOTAL',
     });
-    expect(consumed).toEqual([['PutItem', 1]]);
+    expect(dynamo).toHaveReceivedNthCommandWith(QueryCommand, 2, {
+      ExclusiveStartKey: { info_type: { S: 'META#WATERMARK' }, date: { S: 'CURRENCY#USD' } },
+    });
+    expect(dynamo).not.toHaveReceivedCommand(GetItemCommand);
+    expect(consumed).toEqual([
+      ['Query', 0.5],
+      ['Query', 0],
+    ]);
+  });
+
+  it('answers an empty map when no watermark was written', async () => {
+    // Prepare
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const { store } = makeStore();
+
+    // Act
+    const watermarks = await store.readWatermarks();
+
+    // Assess
+    expect(watermarks).toEqual(new Map());
+  });
+
+  it('writes watermarks as ISO dates with the time of the write, 25 per BatchWriteItem', async () => {
+    // Prepare
+    const { store } = makeStore();
+    const watermarks = new Map(
+      Array.from({ length: 30 }, (_, index): [string, Day] => [
+        `CURRENCY#S${String(index).padStart(2, '0')}`,
+        parseIsoDate('2024-02-29'),
+      ]),
+    );
+
+    // Act
+    const outcome = await store.writeWatermarks(watermarks);
+
+    // Assess
+    expect(outcome).toEqual({ unwritten: [], calls: 2 });
+    expect(sentBatches().map((batch) => batch.length)).toEqual([25, 5]);
+    expect(sentBatches()[0]?.[0]).toEqual(watermarkItem('CURRENCY#S00', '2024-02-29'));
+  });
+
+  it('sends unprocessed watermarks again and names the series it could not write', async () => {
+    // Prepare
+    const usd = watermarkItem('CURRENCY#USD', '2024-02-29');
+    const eur = watermarkItem('CURRENCY#EUR', '2024-02-29');
+    dynamo.on(BatchWriteItemCommand).callsFake((input: BatchWriteItemCommandInput) => {
+      const items = (input.RequestItems?.[tableName] ?? []).map((request) => request.PutRequest?.Item ?? {});
+      return unprocessed(items.filter((item) => item['date']?.S === 'CURRENCY#EUR'));
+    });
+    const { store, sleeps } = makeStore();
+
+    // Act
+    const outcome = await store.writeWatermarks(
+      new Map([
+        ['CURRENCY#USD', parseIsoDate('2024-02-29')],
+        ['CURRENCY#EUR', parseIsoDate('2024-02-29')],
+      ]),
+    );
+
+    // Assess
+    expect(outcome).toEqual({ unwritten: ['CURRENCY#EUR'], calls: 8 });
+    expect(sentBatches()[0]).toEqual([usd, eur]);
+    expect(sentBatches().slice(1)).toEqual(Array.from({ length: 7 }, () => [eur]));
+    expect(sleeps).toHaveLength(7);
+  });
+
+  it('makes no call for no watermark', async () => {
+    // Prepare
+    const { store } = makeStore();
+
+    // Act
+    const outcome = await store.writeWatermarks(new Map());
+
+    // Assess
+    expect(outcome).toEqual({ unwritten: [], calls: 0 });
+    expect(dynamo).not.toHaveReceivedCommand(BatchWriteItemCommand);
   });
 });
 

@@ -1,8 +1,6 @@
 import {
   BatchWriteItemCommand,
   DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
   QueryCommand,
   type AttributeValue,
   type QueryCommandInput,
@@ -24,13 +22,18 @@ import { attributeMapSize } from './itemSize.js';
 import { createDynamoLedger } from './dynamoLedger.js';
 import { createDynamoRetryPath } from './dynamoRetryPath.js';
 import { toAttributeMap } from './itemAttributes.js';
-import { callDynamo, type DynamoContext } from './dynamoContext.js';
+import { callDynamo, queryAll, type DynamoContext } from './dynamoContext.js';
 import { tableDefinition } from './tableDefinition.js';
 
 export interface DynamoSeriesStoreOptions {
   readonly tableName: string;
-  /** Defaults to `new DynamoDBClient({})`, so the SDK's own variables (`AWS_ENDPOINT_URL_DYNAMODB`) apply. */
+  /** Defaults to `new DynamoDBClient({ maxAttempts })`, so the SDK's own variables (`AWS_ENDPOINT_URL_DYNAMODB`) apply. */
   readonly client?: DynamoDBClient;
+  /**
+   * Attempts per call of the client the store builds, throttled ones included (the SDK's retry); ignored
+   * when `client` is given. Default: the SDK's.
+   */
+  readonly maxAttempts?: number;
   /** Receives the read/write capacity each call consumed (benchmarks, metrics). */
   readonly onConsumedCapacity?: (units: number, operation: string) => void;
   readonly now?: () => Date;
@@ -39,8 +42,15 @@ export interface DynamoSeriesStoreOptions {
 }
 
 type Item = Record<string, AttributeValue>;
-const { partitionKey: PK, sortKey: SK } = tableDefinition;
-const WATERMARK_DATE = 'watermark';
+const { partitionKey: PK, sortKey: SK, watermarkPartition } = tableDefinition;
+const { through: THROUGH, updatedAt: UPDATED_AT } = tableDefinition.attributes;
+
+/** What the write loop left of a batch write: the items themselves, which the caller names its own way. */
+interface BatchPutResult {
+  readonly unwritten: Item[];
+  readonly calls: number;
+  readonly retriedItems: number;
+}
 
 /**
  * The `SeriesStore` on DynamoDB. Reads are keyed Queries (never a Scan); values go through
@@ -51,14 +61,16 @@ const WATERMARK_DATE = 'watermark';
  */
 export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): SeriesStore {
   const context: DynamoContext = {
-    client: options.client ?? new DynamoDBClient({}),
+    client:
+      options.client ??
+      new DynamoDBClient(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     tableName: options.tableName,
     now: options.now ?? (() => new Date()),
     consumed: options.onConsumedCapacity ?? (() => {}),
   };
   const sleep = options.sleep;
 
-  const batchPut = async (items: Item[]): Promise<BatchWriteOutcome> => {
+  const batchPut = async (items: Item[]): Promise<BatchPutResult> => {
     const result = await writeWithRetry(items, (chunk) => sendBatch(context, chunk), {
       chunk: (pending) => chunkForBatchWrite(pending, attributeMapSize),
       ...(sleep ? { sleep } : {}),
@@ -73,47 +85,40 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
         { cause: lastError },
       );
     }
-    return {
-      unwritten: result.unwritten.map((item) => parseIsoDate(item[SK]?.S)),
-      calls: result.calls,
-      unprocessedRetries: result.retriedItems,
-    };
+    return { unwritten: result.unwritten, calls: result.calls, retriedItems: result.retriedItems };
   };
 
   return {
     ...createDynamoRetryPath(context),
     ...createDynamoLedger(context),
 
-    async readWatermark(infoType) {
-      const key = { [PK]: { S: `META#${infoType}` }, [SK]: { S: WATERMARK_DATE } };
-      const output = await callDynamo('GetItem', () =>
-        context.client.send(
-          new GetItemCommand({
-            TableName: context.tableName,
-            Key: key,
-            ConsistentRead: true,
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        ),
-      );
-      context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'GetItem');
-      const through = output.Item?.['through']?.S;
-      return through === undefined ? undefined : parseIsoDate(through);
+    async readWatermarks() {
+      // One partition holds every series' watermark: one paginated Query, consistent as the last run wrote it.
+      const rows = await queryAll(context, {
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':pk': { S: watermarkPartition } },
+        ConsistentRead: true,
+      });
+      const watermarks = new Map<string, Day>();
+      for (const row of rows) {
+        const infoType = row[SK]?.S;
+        const through = row[THROUGH]?.S;
+        if (infoType !== undefined && through !== undefined) watermarks.set(infoType, parseIsoDate(through));
+      }
+      return watermarks;
     },
 
-    async writeWatermark(infoType, through) {
-      const item = {
-        [PK]: { S: `META#${infoType}` },
-        [SK]: { S: WATERMARK_DATE },
-        through: { S: formatIsoDate(through) },
-        [tableDefinition.attributes.updatedAt]: { S: context.now().toISOString() },
-      };
-      const output = await callDynamo('PutItem', () =>
-        context.client.send(
-          new PutItemCommand({ TableName: context.tableName, Item: item, ReturnConsumedCapacity: 'TOTAL' }),
-        ),
-      );
-      context.consumed(output.ConsumedCapacity?.CapacityUnits ?? 0, 'PutItem');
+    async writeWatermarks(watermarks) {
+      const updatedAt = context.now().toISOString();
+      const items = [...watermarks].map(([infoType, through]) => ({
+        [PK]: { S: watermarkPartition },
+        [SK]: { S: infoType },
+        [THROUGH]: { S: formatIsoDate(through) },
+        [UPDATED_AT]: { S: updatedAt },
+      }));
+      const result = await batchPut(items);
+      return { unwritten: result.unwritten.map((item) => item[SK]?.S ?? ''), calls: result.calls };
     },
 
     presentDays: (infoType, from, to) => presentDays(context, infoType, from, to),
@@ -122,9 +127,14 @@ export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): Seri
       const updatedAt = context.now().toISOString();
       // BatchWriteItem refuses a call that names one key twice; the last value of a day wins, as in memory.
       const byDay = new Map(values.map(({ day, value }) => [day, value]));
-      return batchPut(
+      const result = await batchPut(
         [...byDay].map(([day, value]) => toAttributeMap(okItem({ infoType, day, value, source, updatedAt }))),
       );
+      return {
+        unwritten: result.unwritten.map((item) => parseIsoDate(item[SK]?.S)),
+        calls: result.calls,
+        unprocessedRetries: result.retriedItems,
+      } satisfies BatchWriteOutcome;
     },
   };
 }

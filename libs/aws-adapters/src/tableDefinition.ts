@@ -28,9 +28,16 @@ export const tableDefinition = {
     lastDate: 'last',
     asks: 'asks',
     askToken: 'ask_token',
+    /** Watermark items: the date through which every expected date of the series had an item (ISO). */
+    through: 'through',
   },
-  /** Partition prefix of the leases of work in flight (`LEASE#<series>`; watermarks live under `META#`). */
+  /** Partition prefix of the leases of work in flight (`LEASE#<series>`). */
   leasePrefix: 'LEASE#',
+  /**
+   * The one partition of every series' watermark (`date` = the series' `info_type`), so a run reads them all
+   * in one paginated Query. `META#` is reserved in the catalog: no series can be named so.
+   */
+  watermarkPartition: 'META#WATERMARK',
   /** Items that need attention are spread over this many index partitions (see `shardOf`). */
   shardCount: 8,
   indexes: {

@@ -329,19 +329,32 @@ describe('createDynamoSeriesStore against dynalite', () => {
     ]);
   });
 
-  it('round-trips the watermark', async () => {
-    // Prepare
+  it('round-trips the watermarks in their one partition, ignoring the per-series items of older tables', async () => {
+    // Prepare: a watermark item as tables before the watermarks' partition hold it.
     const series = 'TEST#WATERMARK';
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: { info_type: { S: `META#${series}` }, date: { S: 'watermark' }, through: { S: '2024-03-05' } },
+      }),
+    );
 
     // Act
-    const before = await store.readWatermark(series);
-    await store.writeWatermark(series, parseIsoDate('2024-02-29'));
-    await store.writeWatermark(series, parseIsoDate('2024-03-01'));
+    const before = (await store.readWatermarks()).get(series);
+    await store.writeWatermarks(new Map([[series, parseIsoDate('2024-02-29')]]));
+    await store.writeWatermarks(new Map([[series, parseIsoDate('2024-03-01')]]));
 
     // Assess
     expect(before).toBeUndefined();
-    expect(await store.readWatermark(series)).toBe(parseIsoDate('2024-03-01'));
+    expect((await store.readWatermarks()).get(series)).toBe(parseIsoDate('2024-03-01'));
     expect(Array.from(await store.presentDays(series))).toEqual([]);
+    const stored = await client.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { info_type: { S: 'META#WATERMARK' }, date: { S: series } },
+      }),
+    );
+    expect(stored.Item?.['through']).toEqual({ S: '2024-03-01' });
   });
 });
 

@@ -170,22 +170,55 @@ export function describeStoreConformance(
     });
 
     describe('watermarks', () => {
-      it('reads no watermark before one is written, then the last one written, per series', async () => {
+      it('reads no watermark before one is written, then the last one written of each series, all in one read', async () => {
         // Prepare
         const { store } = await fresh();
-        const before = await store.readWatermark(USD);
+        const before = await store.readWatermarks();
 
         // Act
-        await store.writeWatermark(USD, jan5);
-        await store.writeWatermark(USD, jan3);
-        await store.writeWatermark(EUR, jan2);
+        const writes = [
+          await store.writeWatermarks(
+            new Map([
+              [USD, jan5],
+              [EUR, jan2],
+            ]),
+          ),
+          await store.writeWatermarks(new Map([[USD, jan3]])),
+          await store.writeWatermarks(new Map()),
+        ];
 
         // Assess
-        expect(before).toBeUndefined();
-        expect(await store.readWatermark(USD)).toBe(jan3);
-        expect(await store.readWatermark(EUR)).toBe(jan2);
-        expect(await store.readWatermark(US)).toBeUndefined();
+        expect(before).toEqual(new Map());
+        expect(writes).toEqual([
+          { unwritten: [], calls: 1 },
+          { unwritten: [], calls: 1 },
+          { unwritten: [], calls: 0 },
+        ]);
+        expect(await store.readWatermarks()).toEqual(
+          new Map([
+            [USD, jan3],
+            [EUR, jan2],
+          ]),
+        );
         expect(list(await store.presentDays(USD))).toEqual([]);
+        expect(list(await store.presentDays(US))).toEqual([]);
+      });
+
+      it('writes a catalog of watermarks in batches of 25 and reads them all back', async () => {
+        // Prepare
+        const { store } = await fresh();
+        const catalog = new Map(
+          Array.from({ length: 60 }, (_, index): [string, Day] => [`CONF#S${index}`, jan1 + index]),
+        );
+
+        // Act
+        const written = await store.writeWatermarks(catalog);
+
+        // Assess
+        expect(written).toEqual({ unwritten: [], calls: 3 });
+        expect(await store.readWatermarks()).toEqual(catalog);
+        expect(await dueAt(store, END)).toEqual({ dates: [], leases: [] });
+        expect(await store.listQuarantined()).toEqual([]);
       });
     });
 
@@ -202,7 +235,7 @@ export function describeStoreConformance(
         await seedLegacy(USD, jan3, { status: 'PENDING', retryCount: 0, retryDue: DUE });
         await store.claimDates(USD, [jan8], request('delivery-a'));
         await store.openLease({ infoType: USD, id: 'lease-1', first: jan10, last: jan12, retryDue: DUE });
-        await store.writeWatermark(USD, jan12);
+        await store.writeWatermarks(new Map([[USD, jan12]]));
         await store.writeValues(EUR, 'simulated', [{ day: jan1, value: 2 }]);
 
         // Act
@@ -1372,7 +1405,7 @@ type Operation =
       readonly retryDue: string;
     }
   | { readonly op: 'closeLease'; readonly series: string; readonly id: string; readonly first: Day }
-  | { readonly op: 'writeWatermark'; readonly series: string; readonly through: Day };
+  | { readonly op: 'writeWatermarks'; readonly watermarks: readonly (readonly [string, Day])[] };
 
 const series = fc.constantFrom(...SERIES);
 const oneDay = fc.constantFrom(...DAYS);
@@ -1465,7 +1498,10 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
     retryDue: time,
   }),
   fc.record({ op: fc.constant('closeLease' as const), series, id: leaseId, first: oneDay }),
-  fc.record({ op: fc.constant('writeWatermark' as const), series, through: oneDay }),
+  fc.record({
+    op: fc.constant('writeWatermarks' as const),
+    watermarks: fc.uniqueArray(fc.tuple(series, oneDay), { selector: ([name]) => name, maxLength: 2 }),
+  }),
 );
 
 /** Applies one operation; its answer as plain data (a claim map as sorted entries), or what it threw. */
@@ -1509,8 +1545,8 @@ async function apply(backend: ConformanceBackend, step: Operation): Promise<unkn
         return await store.deferLease(step.series, step.first, step.id, step.now, step.retryDue);
       case 'closeLease':
         return await store.closeLease(step.series, step.first, step.id);
-      case 'writeWatermark':
-        return await store.writeWatermark(step.series, step.through);
+      case 'writeWatermarks':
+        return await store.writeWatermarks(new Map(step.watermarks));
     }
   } catch (thrown) {
     return { threw: thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown) };
@@ -1529,7 +1565,6 @@ async function observe(store: SeriesStore): Promise<unknown> {
       infoType,
       present: list(await store.presentDays(infoType)),
       presentBetween: list(await store.presentDays(infoType, jan2, jan3)),
-      watermark: await store.readWatermark(infoType),
       leases: [...(await store.listLeases(infoType))].sort((a, b) => a.first - b.first),
       ledger: entries(await ledgerOf(store, infoType, DAYS)),
       quarantined: withoutStamp(await store.listQuarantined(infoType), () => CLOCK_START),
@@ -1538,6 +1573,7 @@ async function observe(store: SeriesStore): Promise<unknown> {
   }
   return {
     perSeries,
+    watermarks: [...(await store.readWatermarks())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     dueMidway: await dueAt(store, DUE),
     dueAll: await dueAt(store, END),
     quarantined: withoutStamp(await store.listQuarantined(), () => CLOCK_START),

@@ -10,6 +10,7 @@ import {
   type SeriesStore,
   type Telemetry,
 } from '@gapless/pipeline-core';
+import { DYNAMO_MAX_ATTEMPTS } from './dynamoMaxAttempts.js';
 import { readPipelineConfig, type PipelineConfig } from './pipelineConfig.js';
 import { createPowertoolsTelemetry, type PowertoolsTelemetry } from './powertoolsTelemetry.js';
 
@@ -59,7 +60,7 @@ export function buildFunctionParts(serviceName: string, options: FunctionPartsOp
   const store = createDynamoSeriesStore({
     tableName: config.tableName,
     now,
-    ...(overrides.dynamoClient ? { client: overrides.dynamoClient } : {}),
+    ...(overrides.dynamoClient ? { client: overrides.dynamoClient } : { maxAttempts: DYNAMO_MAX_ATTEMPTS }),
   });
   const powertools = createPowertoolsTelemetry(serviceName);
   return {

@@ -5,5 +5,6 @@ export { readPipelineConfig } from './pipelineConfig.js';
 export type { PipelineConfig } from './pipelineConfig.js';
 export { createPowertoolsTelemetry } from './powertoolsTelemetry.js';
 export { buildFunctionParts } from './functionParts.js';
+export { DYNAMO_MAX_ATTEMPTS } from './dynamoMaxAttempts.js';
 export type { FunctionParts, RuntimeOverrides } from './functionParts.js';
 export { buildSenderParts } from './senderParts.js';

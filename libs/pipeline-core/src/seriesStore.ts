@@ -125,14 +125,27 @@ export interface FailureRecord {
   readonly absent?: boolean;
 }
 
+/** What a watermark write could not store after its retries. */
+export interface WatermarkWriteOutcome {
+  /** Series whose watermark was not written: the next run reads them from their previous watermark. */
+  readonly unwritten: string[];
+  /** BatchWriteItem calls made. */
+  readonly calls: number;
+}
+
 /**
- * The port the domain owns for the single table. Every method is about one series or one index; none scans.
+ * The port the domain owns for the single table. Every method is about one series, one index or the one
+ * partition of watermarks; none scans.
  * The DynamoDB adapter is `createDynamoSeriesStore`; tests use the in-memory one of `@gapless/pipeline-core/testing`.
  */
 export interface SeriesStore {
-  /** The date through which every expected date already had an item at the last run, if recorded. */
-  readWatermark(infoType: string): Promise<Day | undefined>;
-  writeWatermark(infoType: string, through: Day): Promise<void>;
+  /**
+   * Every series' watermark (the date through which every expected date already had an item at its last run)
+   * in one read of the watermarks' partition, paginated; a series without one is absent from the map.
+   */
+  readWatermarks(): Promise<Map<string, Day>>;
+  /** Records these series' watermarks (BatchWriteItem in 25s, unprocessed items retried with back-off). */
+  writeWatermarks(watermarks: ReadonlyMap<string, Day>): Promise<WatermarkWriteOutcome>;
   /** Dates that have an item (any status) in `[from, to]`, ascending. One paginated Query, keys only. */
   presentDays(infoType: string, from?: Day, to?: Day): Promise<Int32Array>;
   /** Writes good values as `OK` (BatchWriteItem in 25s, unprocessed items retried with back-off). */

@@ -22,11 +22,11 @@ describe('startBenchDynamo', () => {
 
     // Act
     await store.writeValues('CURRENCY#USD', 'test', values(60));
-    await store.readWatermark('CURRENCY#USD');
+    await store.readWatermarks();
 
     // Assess
     expect(callsOf(dynamo.calls, 'BatchWriteItem')).toBe(3);
-    expect(callsOf(dynamo.calls, 'GetItem')).toBe(1);
+    expect(callsOf(dynamo.calls, 'Query')).toBe(1);
   });
 
   it('counts the items Queries return, and its own COUNT query neither as a call nor as items read', async () => {

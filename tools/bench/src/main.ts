@@ -2,6 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { backfillOverhead } from './backfillOverhead.js';
 import { backfillUnderChaos } from './backfillUnderChaos.js';
 import { batchWrites } from './batchWrites.js';
+import { clusteringScale } from './clusteringScale.js';
 import { coldStartSection } from './coldStart.js';
 import { gapDetection } from './gapDetection.js';
 import type { BenchSection, SectionResult } from './section.js';
@@ -18,6 +19,7 @@ const sections: Readonly<Record<string, BenchSection>> = {
   cold_start: coldStartSection,
   batch_writes: batchWrites,
   steady_state: steadyState,
+  clustering: clusteringScale,
   sync: syncNoop,
   source_requests: sourceRequests,
   backfill: backfillOverhead,

@@ -1,5 +1,6 @@
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { loopbackHost } from './emulators.js';
 import { appliedWrites, isSeries } from './appliedWrites.js';
@@ -13,6 +14,11 @@ export interface ChaosProxyOptions {
   readonly target: string;
   /** Share of BatchWriteItem calls that get part of their items back as `UnprocessedItems` (0 = none). */
   readonly unprocessedRate?: number;
+  /**
+   * Share of item calls (reads and writes, batch ones included) answered with DynamoDB's throttling error
+   * instead of being forwarded (0 = none); table management calls always pass.
+   */
+  readonly throttleRate?: number;
   readonly seed?: number;
 }
 
@@ -53,26 +59,76 @@ export interface ChaosProxy {
   itemWriteRequests(): number;
   /** BatchWriteItem calls that were cut short, and the items handed back as unprocessed. */
   injected(): { readonly batchWrites: number; readonly items: number };
+  /** Requests received, by operation (`Query`, ...), throttled ones included: what the clients sent. */
+  calls(): ReadonlyMap<string, number>;
+  /** Requests answered with the throttling error (never forwarded). */
+  throttled(): number;
   stop(): Promise<void>;
 }
 
 const targetHeader = 'x-amz-target';
 
+/** The calls on items, which DynamoDB throttles per partition; CreateTable and the like are never throttled. */
+const itemOperations: ReadonlySet<string> = new Set([
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'TransactGetItems',
+  'TransactWriteItems',
+]);
+
+/**
+ * DynamoDB's answer to a throttled call, as it goes over the wire (JSON 1.0 protocol: HTTP 400, the error's
+ * shape id in `__type`); the SDK reads `ProvisionedThroughputExceededException` from it and retries.
+ */
+function throttledAnswer() {
+  const body = Buffer.from(
+    JSON.stringify({
+      __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+      message:
+        'The level of configured provisioned throughput for the table was exceeded. ' +
+        'Consider increasing your provisioning level with the UpdateTable API.',
+    }),
+  );
+  return {
+    status: 400,
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-requestid': randomUUID(),
+      'x-amz-crc32': String(crc32(body)),
+      'content-length': String(body.length),
+    },
+    body,
+  };
+}
+
 /**
  * An HTTP proxy in front of the DynamoDB emulator. It always observes (which series were written, how many
- * item writes were asked for) and, with `unprocessedRate`, makes DynamoDB's partial success happen: for a
- * seeded share of BatchWriteItem calls it forwards only some of the items and answers the rest as
- * `UnprocessedItems`, in the real wire format, so the functions' retry loops are exercised over HTTP. It
- * counts no source requests: those are counted at the source (see sourceRequestLog.ts).
+ * item writes were asked for, how many calls of each operation) and, with `unprocessedRate`, makes DynamoDB's
+ * partial success happen: for a seeded share of BatchWriteItem calls it forwards only some of the items and
+ * answers the rest as `UnprocessedItems`, in the real wire format, so the functions' retry loops are
+ * exercised over HTTP. With `throttleRate` it answers a seeded share of item calls with DynamoDB's throttling
+ * error, forwarding nothing, so the SDK's own retry is exercised too. It counts no source requests: those are
+ * counted at the source (see sourceRequestLog.ts).
  */
 export async function startChaosProxy(options: ChaosProxyOptions): Promise<ChaosProxy> {
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true });
   const random = seededRandom(options.seed ?? 1, 1);
+  // A stream of its own: throttling on or off does not change which batch writes are cut short.
+  const throttleRandom = seededRandom(options.seed ?? 1, 2);
   const rate = options.unprocessedRate ?? 0;
+  const throttleRate = options.throttleRate ?? 0;
   const traffic = new Map<string, SeriesTraffic>();
   const writes: ItemWriteRecord[] = [];
+  const calls = new Map<string, number>();
   let itemWriteRequests = 0;
+  let throttled = 0;
   const injected = { batchWrites: 0, items: 0 };
 
   const forward = (req: IncomingMessage, body: Buffer) =>
@@ -94,6 +150,13 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await collect(req);
     const operation = String(req.headers[targetHeader] ?? '').split('.')[1] ?? '';
+    if (operation !== '') calls.set(operation, (calls.get(operation) ?? 0) + 1);
+    if (throttleRate > 0 && itemOperations.has(operation) && throttleRandom() < throttleRate) {
+      throttled += 1;
+      const answer = throttledAnswer();
+      res.writeHead(answer.status, answer.headers).end(answer.body);
+      return;
+    }
     const input = operation === '' ? undefined : parseJson(body);
     const cut = operation === 'BatchWriteItem' && input && rate > 0 && random() < rate;
     const plan = cut ? splitBatch(input, random) : undefined;
@@ -138,6 +201,8 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
     itemWriteRequests: () => itemWriteRequests,
     writeLog: () => [...writes],
     injected: () => ({ ...injected }),
+    calls: () => new Map(calls),
+    throttled: () => throttled,
     stop: () =>
       (stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

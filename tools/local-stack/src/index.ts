@@ -19,7 +19,9 @@ export type {
   FaultRates,
 } from './runLocalPipeline.js';
 export type { RunSummary, SeriesSummary, MonthSummary, DateCounts } from './runSummary.js';
-export type { SeriesTraffic, ItemWriteRecord } from './chaosProxy.js';
+export type { ChaosProxy, SeriesTraffic, ItemWriteRecord } from './chaosProxy.js';
+export { startClusteringStack } from './clusteringStack.js';
+export type { ClusteringStack, ClusteringStackOptions } from './clusteringStack.js';
 export type { SourceRequestRecord } from './sourceRequestLog.js';
 export type { DeliveryLog } from './sqsPoller.js';
 export type { CycleProgress } from './runCycles.js';

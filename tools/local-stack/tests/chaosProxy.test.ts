@@ -3,31 +3,50 @@ import {
   CreateTableCommand,
   DynamoDBClient,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
   ScanCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startChaosProxy } from '../src/chaosProxy.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startChaosProxy, type ChaosProxyOptions } from '../src/chaosProxy.js';
 import { startEmulators } from '../src/emulators.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function proxiedTable(unprocessedRate: number) {
-  const emulators = await startEmulators();
-  cleanups.push(() => emulators.stop());
-  const proxy = await startChaosProxy({ target: emulators.dynamoEndpoint, unprocessedRate, seed: 7 });
-  cleanups.push(() => proxy.stop());
+function localClient(endpoint: string, maxAttempts: number): DynamoDBClient {
   const client = new DynamoDBClient({
-    endpoint: proxy.endpoint,
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
+    maxAttempts,
   });
   cleanups.push(async () => client.destroy());
+  return client;
+}
+
+/**
+ * A table behind a fresh proxy, created through it; `client` makes one attempt per call unless told, and
+ * `direct` reaches the emulator itself.
+ */
+async function proxiedTable(
+  chaos: Omit<ChaosProxyOptions, 'target' | 'seed'>,
+  options: { readonly seed?: number; readonly maxAttempts?: number } = {},
+) {
+  const emulators = await startEmulators();
+  cleanups.push(() => emulators.stop());
+  const proxy = await startChaosProxy({
+    target: emulators.dynamoEndpoint,
+    seed: options.seed ?? 7,
+    ...chaos,
+  });
+  cleanups.push(() => proxy.stop());
+  const client = localClient(proxy.endpoint, options.maxAttempts ?? 1);
+  const direct = localClient(emulators.dynamoEndpoint, 1);
   await client.send(
     new CreateTableCommand({
       TableName: 'chaos',
@@ -42,7 +61,7 @@ async function proxiedTable(unprocessedRate: number) {
       ],
     }),
   );
-  return { client, proxy };
+  return { client, direct, proxy };
 }
 
 function puts(count: number): WriteRequest[] {
@@ -59,7 +78,7 @@ function puts(count: number): WriteRequest[] {
 describe('the DynamoDB chaos proxy', () => {
   it('answers part of a batch as UnprocessedItems in the real wire format and stores only the rest', async () => {
     // Prepare
-    const { client, proxy } = await proxiedTable(1);
+    const { client, proxy } = await proxiedTable({ unprocessedRate: 1 });
 
     // Act
     const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { chaos: puts(20) } }));
@@ -76,7 +95,7 @@ describe('the DynamoDB chaos proxy', () => {
 
   it('passes everything through at rate 0 and counts series writes and write requests, ledger ones apart', async () => {
     // Prepare
-    const { client, proxy } = await proxiedTable(0);
+    const { client, proxy } = await proxiedTable({ unprocessedRate: 0 });
     const lease = { info_type: { S: 'LEASE#CURRENCY#USD' }, date: { S: '2024-01-01' } };
     const claimOfDate = (date: string, attempts: number) =>
       new UpdateItemCommand({
@@ -128,5 +147,79 @@ describe('the DynamoDB chaos proxy', () => {
       'CURRENCY#USD': { batchWriteCalls: 1, itemWrites: 8, okWrites: 0 },
     });
     expect(proxy.itemWriteRequests()).toBe(5 + 1 + 1 + 2 + 1);
+    expect(Object.fromEntries(proxy.calls())).toEqual({
+      CreateTable: 1,
+      BatchWriteItem: 1,
+      PutItem: 1,
+      UpdateItem: 4,
+    });
+    expect(proxy.throttled()).toBe(0);
+  });
+
+  it("answers item calls with DynamoDB's throttling error on the wire and forwards none of them; CreateTable passes", async () => {
+    // Prepare: the table is created through the proxy.
+    const { client, direct, proxy } = await proxiedTable({ throttleRate: 1 });
+
+    // Act
+    const put = client.send(
+      new PutItemCommand({
+        TableName: 'chaos',
+        Item: { info_type: { S: 'CURRENCY#USD' }, date: { S: '2024-01-02' } },
+      }),
+    );
+    const batch = client.send(new BatchWriteItemCommand({ RequestItems: { chaos: puts(3) } }));
+
+    // Assess
+    for (const call of [put, batch]) {
+      await expect(call).rejects.toMatchObject({
+        name: 'ProvisionedThroughputExceededException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: expect.stringMatching(/^The level of configured provisioned throughput/),
+      });
+    }
+    expect((await direct.send(new ScanCommand({ TableName: 'chaos' }))).Items).toEqual([]);
+    expect(proxy.throttled()).toBe(2);
+    expect(proxy.itemWriteRequests()).toBe(0);
+    expect(Object.fromEntries(proxy.calls())).toEqual({ CreateTable: 1, PutItem: 1, BatchWriteItem: 1 });
+  });
+
+  it("throttles a seeded share of calls, the same ones for the same seed, and the SDK's retry gets every call through", async () => {
+    // Prepare: no back-off (the SDK waits `random() x` its cap), the same attempts.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const runs = [];
+
+    // Act
+    for (const seed of [7, 7]) {
+      const { client, direct, proxy } = await proxiedTable({ throttleRate: 0.1 }, { seed, maxAttempts: 6 });
+      for (const request of puts(31)) {
+        await client.send(new PutItemCommand({ TableName: 'chaos', Item: request.PutRequest?.Item ?? {} }));
+      }
+      const read = await client.send(
+        new QueryCommand({
+          TableName: 'chaos',
+          KeyConditionExpression: 'info_type = :pk',
+          ExpressionAttributeValues: { ':pk': { S: 'CURRENCY#USD' } },
+        }),
+      );
+      const stored = await direct.send(new ScanCommand({ TableName: 'chaos' }));
+      runs.push({
+        throttled: proxy.throttled(),
+        calls: Object.fromEntries(proxy.calls()),
+        read: read.Count,
+        stored: stored.Count,
+      });
+    }
+
+    // Assess
+    const [first, second] = runs;
+    expect(first).toEqual(second);
+    expect(first?.throttled).toBeGreaterThan(0);
+    expect(first?.throttled).toBeLessThan(10);
+    // Every attempt reached the proxy: the 32 calls, plus one more for each throttled answer.
+    const { CreateTable, PutItem = 0, Query = 0 } = first?.calls ?? {};
+    expect(CreateTable).toBe(1);
+    expect(PutItem + Query).toBe(32 + (first?.throttled ?? 0));
+    expect(first).toMatchObject({ read: 31, stored: 31 });
   });
 });
