@@ -14,6 +14,7 @@ import {
   type SeriesDefinition,
 } from '@gapless/pipeline-core';
 import { CLUSTERING_CONCURRENCY, runClustering, type ClusteringDeps } from './clustering.js';
+import { planClustering } from './clusteringPlan.js';
 
 const now = new Date('2024-01-20T10:00:00.000Z');
 const pendingTimeoutMs = 3_600_000;
@@ -643,5 +644,44 @@ describe("runClustering on Brazil's clock", () => {
     const asked = queue.messages().flatMap((message) => message.dates_to_download);
     expect(asked.at(-1)).toBe(lastDate);
     expect(asked[0]).toBe('2024-03-01');
+  });
+});
+
+describe('planClustering', () => {
+  it('plans what a routine run then does, opening no lease, sending nothing, moving no watermark', async () => {
+    // Prepare: USD misses the 4th, 5th and 8th (one stream) and the 10th (another); EUR is complete
+    const eur = makeSeries({ infoType: 'CURRENCY#EUR' });
+    const { deps, store, queue } = makeDeps({ catalog: [usd, eur] });
+    await fill(store, ['2024-01-02', '2024-01-03', '2024-01-09', ...januaryDates.slice(7)]);
+    await store.writeValues(
+      eur.infoType,
+      'simulated',
+      januaryDates.map((date) => ({ day: parseIsoDate(date), value: 1 })),
+    );
+
+    const writesBefore = store.log.length;
+
+    // Act
+    const plan = await planClustering(deps);
+    const untouched = {
+      writes: store.log.length - writesBefore,
+      leases: (await store.listLeases(usd.infoType)).length,
+      watermarks: store.watermarks.size,
+      sent: queue.messages().length,
+    };
+    const results = await runClustering(deps, 'routine');
+
+    // Assess
+    expect(plan).toEqual({
+      mode: 'plan',
+      series: [
+        { infoType: 'CURRENCY#USD', gaps: 4, messages: 2 },
+        { infoType: 'CURRENCY#EUR', gaps: 0, messages: 0 },
+      ],
+    });
+    expect(untouched).toEqual({ writes: 0, leases: 0, watermarks: 0, sent: 0 });
+    expect(results.map(({ infoType, gaps, messages }) => ({ infoType, gaps, messages }))).toEqual(
+      plan.series,
+    );
   });
 });

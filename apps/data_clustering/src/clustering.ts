@@ -126,6 +126,44 @@ async function writeMovedWatermarks(deps: ClusteringDeps, outcomes: readonly Ser
   }
 }
 
+/** A series' work as read from the table: its missing dates, those not in flight, and their streams. */
+export interface SeriesWork {
+  readonly from: Day;
+  readonly end: Day;
+  /** Dates with no item, ascending. */
+  readonly missing: Int32Array;
+  /** The missing dates under no live lease: new work. */
+  readonly gaps: Int32Array;
+  /** `gaps` cut into continuous streams, one message each. */
+  readonly streams: readonly Int32Array[];
+}
+
+/**
+ * Reads what a series needs, writing nothing: its partition from the watermark on (`undefined`: from its
+ * start), and its leases only when some date has no item (never in a steady state). Undefined when no
+ * date is due after the watermark.
+ */
+export async function findSeriesWork(
+  deps: Pick<ClusteringDeps, 'store' | 'maxWindowDays' | 'maxMessageBytes' | 'now'>,
+  series: SeriesDefinition,
+  watermark: Day | undefined,
+): Promise<SeriesWork | undefined> {
+  const end = lastExpectedDay(series, deps.now());
+  const from = Math.max(series.start, watermark === undefined ? series.start : watermark + 1);
+  if (from > end) return undefined;
+  const calendar = calendarFor(series.calendar);
+  const present = await deps.store.presentDays(series.infoType, from);
+  // Dates without an item; those under a live lease are in flight already, the rest is new work.
+  const missing = findGaps(calendar, from, end, present);
+  const gaps =
+    missing.length === 0 ? missing : withoutLeased(missing, await deps.store.listLeases(series.infoType));
+  const streams = toStreams(gaps, calendar, {
+    maxSpanDays: deps.maxWindowDays(series),
+    maxDatesPerStream: maxDatesPerMessage(deps.maxMessageBytes, series.infoType),
+  });
+  return { from, end, missing, gaps, streams };
+}
+
 async function clusterSeries(
   deps: ClusteringDeps,
   series: SeriesDefinition,
@@ -134,23 +172,11 @@ async function clusterSeries(
 ): Promise<SeriesOutcome> {
   const { store, telemetry } = deps;
   const now = deps.now();
-  const end = lastExpectedDay(series, now);
-  const from = Math.max(series.start, watermark === undefined ? series.start : watermark + 1);
-  if (from > end) return { result: { infoType: series.infoType, gaps: 0, messages: 0, deferred: 0 } };
-
-  const calendar = calendarFor(series.calendar);
-  const present = await store.presentDays(series.infoType, from);
-  // Dates without an item; those under a live lease are in flight already, the rest is new work.
-  const missing = findGaps(calendar, from, end, present);
-  // The leases are read only when some date has no item (never in a steady state).
-  const gaps =
-    missing.length === 0 ? missing : withoutLeased(missing, await store.listLeases(series.infoType));
+  const work = await findSeriesWork(deps, series, watermark);
+  if (work === undefined) return { result: { infoType: series.infoType, gaps: 0, messages: 0, deferred: 0 } };
+  const { from, end, missing, gaps, streams } = work;
   telemetry.metrics.addMetric(MetricName.GapsFound, 'Count', gaps.length);
 
-  const streams = toStreams(gaps, calendar, {
-    maxSpanDays: deps.maxWindowDays(series),
-    maxDatesPerStream: maxDatesPerMessage(deps.maxMessageBytes, series.infoType),
-  });
   // One lease per stream before its message: the stream's dates then count as present (a second run enqueues
   // nothing), and a lost message leaves a lease that comes due on the retry-due index.
   const leaseDue = new Date(now.getTime() + deps.pendingTimeoutMs).toISOString();

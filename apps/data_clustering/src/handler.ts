@@ -1,8 +1,12 @@
 import { buildSenderParts, type RuntimeOverrides } from '@gapless/lambda-runtime';
 import { PipelineError, type Env } from '@gapless/pipeline-core';
 import { runClustering, type ClusteringMode, type SeriesClusteringResult } from './clustering.js';
+import { planClustering, type ClusteringPlan } from './clusteringPlan.js';
 
-/** An EventBridge scheduled event; `detail.mode` (or a top-level `mode`) may ask for an `audit` run. */
+/**
+ * An EventBridge scheduled event; `detail.mode` (or a top-level `mode`) may ask for an `audit` run, or for
+ * `plan`: the deploy's smoke event, a dry run that reads and plans but writes and sends nothing.
+ */
 export interface ClusteringEvent {
   readonly mode?: unknown;
   readonly detail?: { readonly mode?: unknown } | null;
@@ -26,8 +30,11 @@ export function createClusteringHandler(env: Env = process.env, overrides: Runti
     telemetry: parts.telemetry,
   };
 
-  return async (event: ClusteringEvent | null | undefined): Promise<{ series: SeriesClusteringResult[] }> => {
+  return async (
+    event: ClusteringEvent | null | undefined,
+  ): Promise<{ series: SeriesClusteringResult[] } | ClusteringPlan> => {
     const mode = clusteringMode(event);
+    if (mode === 'plan') return planClustering(deps);
     let results: SeriesClusteringResult[];
     try {
       results = await runClustering(deps, mode);
@@ -54,11 +61,11 @@ function describeFailed(failed: readonly SeriesClusteringResult[]): string {
   return named.join('; ') + (more > 0 ? `; and ${more} more` : '');
 }
 
-function clusteringMode(event: ClusteringEvent | null | undefined): ClusteringMode {
+function clusteringMode(event: ClusteringEvent | null | undefined): ClusteringMode | 'plan' {
   const requested = event?.mode ?? event?.detail?.mode;
   if (requested === undefined || requested === null || requested === 'routine') return 'routine';
-  if (requested === 'audit') return 'audit';
+  if (requested === 'audit' || requested === 'plan') return requested;
   throw new PipelineError(
-    `unknown mode ${JSON.stringify(requested)} in the event (expected "routine" or "audit")`,
+    `unknown mode ${JSON.stringify(requested)} in the event (expected "routine", "audit" or "plan")`,
   );
 }

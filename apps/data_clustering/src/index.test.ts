@@ -12,11 +12,14 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { toAttributeMap } from '@gapless/aws-adapters';
+import { checkSentActions } from '@gapless/aws-adapters/testing/sent-actions';
 import { ItemStatus, parseIsoDate } from '@gapless/pipeline-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const dynamo = mockClient(DynamoDBClient);
 const sqs = mockClient(SQSClient);
+// The actions its role must grant, exactly: tools/infra's tests hold the role to this record.
+checkSentActions(new URL('../sent-actions.json', import.meta.url), { dynamodb: dynamo, sqs });
 
 const tableName = 'gapless-test';
 const now = '2024-01-20T10:00:00.000Z';
@@ -364,6 +367,22 @@ describe('data_clustering handler', () => {
     await expect(run).rejects.toThrow(
       /^12 of 12 series failed: CURRENCY#S01 \(StoreError: DynamoDB Query: Error: connection reset\);.* CURRENCY#S10 \([^;]*\); and 2 more$/,
     );
+  });
+
+  it('answers {"mode":"plan"} (the deploy smoke event) with what a run would enqueue, writing and sending nothing', async () => {
+    // Prepare
+    stubEnvironment();
+    const handler = await loadHandler();
+
+    // Act
+    const plan = await handler({ mode: 'plan' });
+
+    // Assess
+    expect(plan).toEqual({ mode: 'plan', series: [{ infoType: 'CURRENCY#USD', gaps: 14, messages: 1 }] });
+    expect(dynamo).toHaveReceivedCommand(QueryCommand);
+    for (const write of [PutItemCommand, BatchWriteItemCommand])
+      expect(dynamo).not.toHaveReceivedCommand(write);
+    expect(sqs).not.toHaveReceivedCommand(SendMessageBatchCommand);
   });
 
   it('refuses an unknown mode', async () => {

@@ -1,8 +1,18 @@
 import { buildSenderParts, type RuntimeOverrides } from '@gapless/lambda-runtime';
-import type { Env } from '@gapless/pipeline-core';
+import { PipelineError, type Env } from '@gapless/pipeline-core';
 import { runRecheck, type RecheckReport } from './recheck.js';
+import { planRecheck, type RecheckPlan } from './recheckPlan.js';
 
-/** Builds retry_recheck's handler once, at init; each scheduled invocation is one pass over the retry index. */
+/** The scheduled event (EventBridge's, with no `mode`), or `{"mode":"plan"}` for a dry run. */
+export interface RecheckEvent {
+  readonly mode?: unknown;
+}
+
+/**
+ * Builds retry_recheck's handler once, at init; each scheduled invocation is one pass over the retry index.
+ * `{"mode":"plan"}` (the deploy's smoke event) reads the index and answers the plan, writing and sending
+ * nothing.
+ */
 export function createRecheckHandler(env: Env = process.env, overrides: RuntimeOverrides = {}) {
   const parts = buildSenderParts('retry_recheck', { env, overrides });
   const { metrics } = parts.powertools;
@@ -18,11 +28,19 @@ export function createRecheckHandler(env: Env = process.env, overrides: RuntimeO
     now: parts.now,
     telemetry: parts.telemetry,
   };
-  return async (): Promise<RecheckReport> => {
+  return async (event?: RecheckEvent | null): Promise<RecheckReport | RecheckPlan> => {
+    if (isPlan(event)) return planRecheck(deps);
     try {
       return await runRecheck(deps);
     } finally {
       metrics.publishStoredMetrics();
     }
   };
+}
+
+function isPlan(event: RecheckEvent | null | undefined): boolean {
+  const mode = event?.mode;
+  if (mode === undefined || mode === null) return false;
+  if (mode === 'plan') return true;
+  throw new PipelineError(`unknown mode ${JSON.stringify(mode)} in the event (expected "plan" or none)`);
 }

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import { allShardKeys, ShardPrefix, toAttributeMap } from '@gapless/aws-adapters';
+import { checkSentActions } from '@gapless/aws-adapters/testing/sent-actions';
 import { ItemStatus, parseIsoDate } from '@gapless/pipeline-core';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -17,6 +18,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const dynamo = mockClient(DynamoDBClient);
 const sqs = mockClient(SQSClient);
+// The actions its role must grant, exactly: tools/infra's tests hold the role to this record.
+checkSentActions(new URL('../sent-actions.json', import.meta.url), { dynamodb: dynamo, sqs });
 
 const tableName = 'gapless-test';
 const queueUrl = 'https://sqs.us-east-1.amazonaws.com/123456789012/gapless-work';
@@ -468,6 +471,50 @@ describe('retry_recheck handler', () => {
         },
       ],
     });
+  });
+
+  it('answers {"mode":"plan"} (the deploy\'s smoke event) with the plan, reading the index and writing nothing', async () => {
+    // Prepare
+    stubEnvironment();
+    indexHolds([
+      dueRow('2024-01-08', 1),
+      dueRow('2024-01-09', 1),
+      dueRow('2024-01-10', 3),
+      dueRow('2024-01-11', 0, 'CURRENCY#XYZ'),
+      projected(leaseRow('2024-01-15', '2024-01-19', 0)),
+    ]);
+    const handler = await loadHandler();
+
+    // Act
+    const plan = await handler({ mode: 'plan' });
+
+    // Assess
+    expect(plan).toEqual({
+      mode: 'plan',
+      due: 4,
+      reenqueue: 2,
+      quarantine: 1,
+      retire: 1,
+      messages: 1,
+      leases: 1,
+    });
+    expect(dynamo.calls().map((call) => call.args[0].constructor.name)).toEqual(
+      Array.from({ length: 8 }, () => 'QueryCommand'),
+    );
+    expect(sqs).not.toHaveReceivedAnyCommand();
+  });
+
+  it('refuses a mode it does not know, before reading anything', async () => {
+    // Prepare
+    stubEnvironment();
+    const handler = await loadHandler();
+
+    // Act
+    const run = handler({ mode: 'audit' });
+
+    // Assess
+    await expect(run).rejects.toThrow('unknown mode "audit" in the event (expected "plan" or none)');
+    expect(dynamo).not.toHaveReceivedAnyCommand();
   });
 
   it('fails at init, naming QUEUE_URL, when the variable is missing', async () => {

@@ -14,6 +14,7 @@ import {
   type SeriesDefinition,
 } from '@gapless/pipeline-core';
 import { runRecheck, type RecheckDeps } from './recheck.js';
+import { planRecheck } from './recheckPlan.js';
 
 const now = new Date('2024-02-01T12:00:00.000Z');
 const past = '2024-02-01T11:00:00.000Z';
@@ -629,5 +630,42 @@ describe('runRecheck', () => {
       attempts: 0,
       retryDue: inflightDue,
     });
+  });
+});
+
+describe('planRecheck', () => {
+  it('plans what a run then does, writing and sending nothing itself', async () => {
+    // Prepare
+    const { deps, store, queue } = makeDeps();
+    seed(store, {
+      '2024-01-08': { retryCount: 1 },
+      '2024-01-09': { retryCount: 1 },
+      '2024-01-15': { retryCount: 2 },
+      '2024-01-16': { retryCount: maxRetries, attempts: 1 + maxRetries },
+    });
+    seed(store, { '2024-01-10': { retryCount: 0 } }, 'CURRENCY#XYZ');
+
+    // Act
+    const plan = await planRecheck(deps);
+    const untouched = { writes: store.log.length, sent: queue.messages().length };
+    const report = await runRecheck(deps);
+
+    // Assess
+    expect(plan).toEqual({
+      mode: 'plan',
+      due: 5,
+      reenqueue: 3,
+      quarantine: 1,
+      retire: 1,
+      messages: 2,
+      leases: 0,
+    });
+    expect(untouched).toEqual({ writes: 0, sent: 0 });
+    expect([report.reenqueued, report.quarantined, report.retired, report.messages]).toEqual([
+      plan.reenqueue,
+      plan.quarantine,
+      plan.retire,
+      plan.messages,
+    ]);
   });
 });

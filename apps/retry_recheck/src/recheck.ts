@@ -216,11 +216,7 @@ async function enqueueRetries(
   attempt: number,
   days: Day[],
 ): Promise<{ dates: number; messages: number }> {
-  days.sort((a, b) => a - b);
-  const streams = toStreams(days, calendarFor(series.calendar), {
-    maxSpanDays: deps.maxWindowDays(series),
-    maxDatesPerStream: maxDatesPerMessage(deps.maxMessageBytes, series.infoType),
-  });
+  const streams = retryStreams(deps, series, days);
   const datesOfBody = new Map(
     streams.map((stream) => [
       encodeMessage({ partitionKey: series.infoType, days: stream, reason: 'retry', attempt }),
@@ -239,6 +235,22 @@ async function enqueueRetries(
     });
   }
   return { dates: days.length - failedDates, messages: result.sent };
+}
+
+/**
+ * The streams one series' due dates of one attempt are sent in, one message each: continuous runs of the
+ * calendar, split at the source's window and at the queue's message size. Sorts `days` in place.
+ */
+export function retryStreams(
+  deps: Pick<RecheckDeps, 'maxWindowDays' | 'maxMessageBytes'>,
+  series: SeriesDefinition,
+  days: Day[],
+) {
+  days.sort((a, b) => a - b);
+  return toStreams(days, calendarFor(series.calendar), {
+    maxSpanDays: deps.maxWindowDays(series),
+    maxDatesPerStream: maxDatesPerMessage(deps.maxMessageBytes, series.infoType),
+  });
 }
 
 function lastErrorOf(item: DueItem): string {

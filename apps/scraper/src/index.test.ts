@@ -10,6 +10,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { toAttributeMap } from '@gapless/aws-adapters';
+import { checkSentActions } from '@gapless/aws-adapters/testing/sent-actions';
 import { formatIsoDate, ItemStatus, maxDatesPerMessage, parseIsoDate } from '@gapless/pipeline-core';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -17,6 +18,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext, scraperEnvironment, sqsEvent, sqsRecord, workBody } from '../tests/sqsEvent.js';
 
 const dynamo = mockClient(DynamoDBClient);
+// The actions its role must grant, exactly: tools/infra's tests hold the role to this record.
+checkSentActions(new URL('../sent-actions.json', import.meta.url), { dynamodb: dynamo });
 const tableName = 'gapless-test';
 const now = '2024-02-01T12:00:00.000Z';
 /** The in-flight timeout's default (one hour) after `now`. */
@@ -118,6 +121,19 @@ afterEach(() => {
 });
 
 describe('scraper handler', () => {
+  it("answers an event with no records (the deploy's smoke event) with no failure and no call", async () => {
+    // Prepare
+    stubEnvironment();
+    const handler = await loadHandler();
+
+    // Act
+    const response = await handler(sqsEvent([]), lambdaContext);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(dynamo).not.toHaveReceivedAnyCommand();
+  });
+
   it('reports exactly the bad records in batchItemFailures and processes the good ones', async () => {
     // Prepare
     stubEnvironment();

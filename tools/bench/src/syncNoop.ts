@@ -4,12 +4,13 @@ import { syncLambdas } from '@gapless/sync-lambdas';
 import { parseOptions, type SyncOptions } from '@gapless/sync-lambdas/options';
 import { codeSha256, startFakeAws, startFakeGithubOidc } from '@gapless/sync-lambdas/testing';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verdict } from './figures.js';
 import { lambdaApps, workspaceRoot } from './lambdaApps.js';
 import type { SectionResult } from './section.js';
+import { measureRollback, type RollbackMeasurement } from './syncRollback.js';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/gapless-deploy';
 const REQUEST_TOKEN = 'bench-runner-request-token';
@@ -26,8 +27,9 @@ interface DeployRun {
 
 /**
  * `UpdateFunctionCode` calls of a real sync-lambdas run (GitHub OIDC, STS, Lambda, all local fakes on
- * loopback) when every function's deployed `CodeSha256` already equals its zip's. A control run with one
- * function changed shows the counter does see an update when there is one.
+ * loopback) when every function's alias already serves its zip. A control run with one function changed
+ * shows the counter does see an update when there is one. With the built zips, also whether a bad deploy
+ * leaves (or puts back) the alias on the version it served before: see {@link measureRollback}.
  */
 export async function syncNoop(): Promise<SectionResult> {
   const workspace = await makeWorkspace();
@@ -39,6 +41,7 @@ export async function syncNoop(): Promise<SectionResult> {
       throw new Error(`control run made ${control.updateCalls} UpdateFunctionCode calls, expected 1`);
     }
     const met = noop.updateCalls === TARGET;
+    const rollback = workspace.realZips ? await measureRollback() : undefined;
     return {
       title: `sync no-op: sync-lambdas --all, ${workspace.shas.size} functions, every sha256 already deployed`,
       rows: [
@@ -47,18 +50,43 @@ export async function syncNoop(): Promise<SectionResult> {
         ['GetFunctionConfiguration calls', String(noop.configurationCalls)],
         ['UpdateFunctionCode calls', `${noop.updateCalls} ${verdict(met, `= ${TARGET}`)}`],
         ['control (scraper changed): UpdateFunctionCode calls', String(control.updateCalls)],
+        ...rollbackRows(rollback),
       ],
       figures: {
         noop_update_calls: noop.updateCalls,
         functions: workspace.shas.size,
         control_update_calls: control.updateCalls,
-        targets: { noop_update_calls: TARGET },
-        met: { noop_update_calls: met },
+        rollback_restores_previous: rollback?.restoresPrevious ?? null,
+        targets: { noop_update_calls: TARGET, rollback_restores_previous: 1 },
+        met: { noop_update_calls: met, rollback_restores_previous: rollback?.restoresPrevious === 1 },
       },
     };
   } finally {
     await rm(workspace.root, { recursive: true, force: true });
   }
+}
+
+function rollbackRows(rollback: RollbackMeasurement | undefined): [string, string][] {
+  if (rollback === undefined) return [['rollback restores previous', 'not measured: needs the built zips']];
+  const { initFailure: init, watchFailure: watch } = rollback;
+  const moves = (list: readonly string[]) =>
+    list.length === 0 ? 'never moved' : `moved to ${list.join(' then ')}`;
+  return [
+    [
+      'zip failing at init: outcome, live',
+      `${init.outcome}, live on ${init.aliasAfter} (${moves(init.moves)})`,
+    ],
+    ['zip failing at init: why', init.reason],
+    [
+      'errors while watched: outcome, live',
+      `${watch.outcome}, live on ${watch.aliasAfter} (${moves(watch.moves)})`,
+    ],
+    ['errors while watched: why', watch.reason],
+    [
+      'rollback restores previous',
+      `${rollback.restoresPrevious} ${verdict(rollback.restoresPrevious === 1, '= 1')}`,
+    ],
+  ];
 }
 
 interface Workspace {
@@ -82,6 +110,9 @@ async function makeWorkspace(): Promise<Workspace> {
       ? await readFile(join(repoDist, name, `${name}.zip`))
       : new TextEncoder().encode(`stand-in zip of ${name}`);
     await writeFile(join(root, 'dist', 'apps', name, `${name}.zip`), zip);
+    // The smoke event sync-lambdas sends the function, as the app directory holds it (if it does).
+    const smokeEvent = join(workspaceRoot, 'apps', name, 'smoke-event.json');
+    if (existsSync(smokeEvent)) await copyFile(smokeEvent, join(root, 'apps', name, 'smoke-event.json'));
     shas.set(name, codeSha256(zip));
   }
   return { root, appsDir: join(root, 'apps'), distDir: join(root, 'dist', 'apps'), shas, realZips };

@@ -32,7 +32,7 @@ new PipelineStack(app, context('stackName') ?? 'Gapless', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   distDir: resolve(repositoryRoot, context('distDir') ?? 'dist/apps'),
   githubRepository: required('githubRepository'),
-  githubBranch: context('githubBranch') ?? 'main',
+  githubEnvironment: context('githubEnvironment') ?? 'production',
   ...optional('existingOidcProviderArn', context('existingOidcProviderArn')),
   ...optional('alarmEmail', context('alarmEmail')),
   ...optional('maxRetries', number('maxRetries')),

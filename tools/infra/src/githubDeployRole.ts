@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { deployRoleActions } from './permissions.js';
+import { deployRolePermissions } from './permissions.js';
 
 /** GitHub's OIDC issuer (without scheme, as IAM condition keys use it) and the audience STS expects. */
 export const githubOidc = {
@@ -10,19 +10,24 @@ export const githubOidc = {
   audience: 'sts.amazonaws.com',
 } as const;
 
-/** Which repository and branch may deploy. */
+/** Which repository and GitHub environment may deploy, and what. */
 export interface GithubDeployRoleProps {
   /** `owner/repo`, exactly as GitHub spells it: IAM matches the `sub` claim case-sensitively. */
   repository: string;
-  branch: string;
+  /**
+   * The protected GitHub environment the deploy job declares (`environment: production`): its token's `sub`
+   * is `repo:OWNER/REPO:environment:NAME`, and its deployment branch rule decides which branch may deploy.
+   */
+  environment: string;
   functions: readonly lambda.IFunction[];
   /** An account holds one provider per issuer: pass its ARN when it already exists. */
   existingProviderArn?: string;
 }
 
 /**
- * The GitHub OIDC provider and the role the deploy workflow assumes: trusted only for pushes to one branch
- * of one repository, allowed only the Lambda calls tools/sync-lambdas makes, on these functions only.
+ * The GitHub OIDC provider and the role the deploy workflow assumes: trusted only for jobs of one repository
+ * running in one protected environment, allowed only the calls tools/sync-lambdas makes, on these functions
+ * only (and the metric read, which IAM cannot narrow).
  */
 export class GithubDeployRole extends Construct {
   readonly role: iam.Role;
@@ -31,8 +36,8 @@ export class GithubDeployRole extends Construct {
     super(scope, id);
     if (!/^[\w.-]+\/[\w.-]+$/.test(props.repository))
       throw new Error(`repository must be owner/repo, got ${props.repository}`);
-    if (!/^[\w./-]+$/.test(props.branch))
-      throw new Error(`branch has unexpected characters: ${props.branch}`);
+    if (!/^[\w. -]+$/.test(props.environment))
+      throw new Error(`environment has unexpected characters: ${props.environment}`);
     const providerArn =
       props.existingProviderArn ??
       new iam.OidcProviderNative(this, 'Provider', {
@@ -40,17 +45,22 @@ export class GithubDeployRole extends Construct {
         clientIds: [githubOidc.audience],
       }).oidcProviderArn;
     this.role = new iam.Role(this, 'Role', {
-      description: `Deploys Lambda code from ${props.repository}@${props.branch} (GitHub OIDC)`,
+      description: `Deploys Lambda code from ${props.repository}, environment ${props.environment} (GitHub OIDC)`,
       maxSessionDuration: Duration.hours(1),
       assumedBy: new iam.WebIdentityPrincipal(providerArn, {
         StringEquals: {
           [`${githubOidc.issuer}:aud`]: githubOidc.audience,
-          [`${githubOidc.issuer}:sub`]: `repo:${props.repository}:ref:refs/heads/${props.branch}`,
+          [`${githubOidc.issuer}:sub`]: `repo:${props.repository}:environment:${props.environment}`,
         },
       }),
     });
-    // Qualified ARNs (`:alias`, `:version`) are listed too: alias and version calls may name them.
-    const resources = props.functions.flatMap((fn) => [fn.functionArn, `${fn.functionArn}:*`]);
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: [...deployRoleActions], resources }));
+    const unqualified = props.functions.map((fn) => fn.functionArn);
+    const qualified = props.functions.map((fn) => `${fn.functionArn}:*`);
+    const grant = (actions: readonly string[], resources: string[]) =>
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: [...actions], resources }));
+    grant(deployRolePermissions.unqualified, unqualified);
+    grant(deployRolePermissions.functionAndQualified, [...unqualified, ...qualified]);
+    grant(deployRolePermissions.qualified, qualified);
+    grant(deployRolePermissions.anyMetric, ['*']);
   }
 }

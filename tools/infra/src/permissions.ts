@@ -1,11 +1,10 @@
 /**
  * Every IAM action the stack grants, in one place: the stack builds its policies from these lists and the
- * tests compare the synthesized template against them, so a widened permission fails a test.
+ * tests compare the synthesized template against them, so a widened permission fails a test. Each
+ * function's lists must equal what its handler's tests saw it send (`apps/<fn>/sent-actions.json`), and the
+ * deploy role's what tools/sync-lambdas calls (`deployIamActions`): tests hold both equalities.
  */
-
-/** The three functions; each is the directory of the same name under `apps/`. */
-export const functionNames = ['data_clustering', 'scraper', 'retry_recheck'] as const;
-export type FunctionName = (typeof functionNames)[number];
+import { listFunctionApps } from './functionApps.js';
 
 /** What one function may do, by resource. */
 export interface FunctionPermissions {
@@ -17,10 +16,11 @@ export interface FunctionPermissions {
   workQueue: readonly string[];
 }
 
-export const functionPermissions: Record<FunctionName, FunctionPermissions> = {
-  // Reads partitions, leases and watermarks; opens one lease per stream (conditional put), writes watermarks.
+export const functionPermissions = {
+  // Reads every watermark (one Query), partitions and leases; opens one lease per stream (conditional put);
+  // writes the watermarks that moved (BatchWriteItem).
   data_clustering: {
-    table: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+    table: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
     tableIndexes: [],
     workQueue: ['sqs:SendMessage'],
   },
@@ -44,7 +44,27 @@ export const functionPermissions: Record<FunctionName, FunctionPermissions> = {
     tableIndexes: ['dynamodb:Query'],
     workQueue: ['sqs:SendMessage'],
   },
-};
+} as const satisfies Record<string, FunctionPermissions>;
+
+/** A function of the pipeline: a directory under `apps/` whose permissions are listed above. */
+export type FunctionName = keyof typeof functionPermissions;
+
+/**
+ * The functions, read from `apps/` (the directories with `src/index.ts`, as the Nx plugin finds them), not
+ * written by hand: a new app directory without its permissions fails the synth, naming it.
+ */
+export const functionNames: readonly FunctionName[] = checkedFunctionNames(listFunctionApps());
+
+function checkedFunctionNames(apps: readonly string[]): FunctionName[] {
+  const listed = Object.keys(functionPermissions);
+  const unlisted = apps.filter((name) => !listed.includes(name));
+  if (unlisted.length > 0)
+    throw new Error(`apps/${unlisted.join(', apps/')} has no entry in functionPermissions (tools/infra)`);
+  const gone = listed.filter((name) => !apps.includes(name));
+  if (gone.length > 0)
+    throw new Error(`functionPermissions lists ${gone.join(', ')}, which is not a function under apps/`);
+  return apps as FunctionName[];
+}
 
 /** What the SQS event source mapping grants the scraper on the work queue (CDK's own list). */
 export const queueConsumerActions = [
@@ -59,14 +79,20 @@ export const queueConsumerActions = [
 export const logActions = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
 
 /**
- * What the GitHub deploy role may do, on the three functions only: exactly what tools/sync-lambdas calls
- * (its waiter polls GetFunctionConfiguration, so GetFunction, which can download code, is not needed).
+ * What the GitHub deploy role may do, by the resources each call names; together exactly tools/sync-lambdas'
+ * `deployIamActions`. Lambda checks a call that names a version or an alias against the qualified ARN
+ * (`function:name:4`, `function:name:live`), so `:*` is listed where calls qualify and only there.
  */
-export const deployRoleActions = [
-  'lambda:GetFunctionConfiguration',
-  'lambda:UpdateFunctionCode',
-  'lambda:PublishVersion',
-  'lambda:GetAlias',
-  'lambda:CreateAlias',
-  'lambda:UpdateAlias',
-] as const;
+export const deployRolePermissions = {
+  /** `$LATEST` only: the upload, and publishing it. */
+  unqualified: ['lambda:UpdateFunctionCode', 'lambda:PublishVersion'],
+  /** The function and its versions and aliases: reading configurations, reading and moving the alias. */
+  functionAndQualified: ['lambda:GetFunctionConfiguration', 'lambda:GetAlias', 'lambda:UpdateAlias'],
+  /** Versions only (`:*`): the smoke invocation of a published version. */
+  qualified: ['lambda:InvokeFunction'],
+  /**
+   * The watch of the alias's `Errors`. CloudWatch's metric reads have no resource-level permissions: the
+   * only resource IAM accepts for them is `*`. They read metrics, nothing else.
+   */
+  anyMetric: ['cloudwatch:GetMetricData'],
+} as const;

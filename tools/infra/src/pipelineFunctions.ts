@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { maxMessageBytesVariable, queueDefinition, tableDefinition } from '@gapless/aws-adapters';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type FunctionName, functionPermissions } from './permissions.js';
+import { type FunctionName, functionNames, functionPermissions } from './permissions.js';
 import type { PipelineData } from './pipelineData.js';
 
 /** What the functions need to know. */
@@ -45,12 +45,22 @@ const settings: Record<
   },
 };
 
+/** The alias every trigger invokes. tools/sync-lambdas moves it after a smoke invocation; nothing here does. */
+export const liveAlias = 'live';
+
 /**
- * The three functions, each with its own role holding exactly the actions listed in `functionPermissions`
- * on its own resources, its own log group, and the scraper's SQS event source.
+ * The functions (one per directory under `apps/`), each with its own role holding exactly the actions listed
+ * in `functionPermissions` on its own resources, its own log group, and its alias `live`, which the
+ * schedules and the scraper's SQS event source invoke (never `$LATEST`).
+ *
+ * After the first `cdk deploy`, code and alias belong to tools/sync-lambdas: the code's asset hash is a
+ * constant and version 1 and the alias never change in the template, so CloudFormation, which updates only
+ * what changed in the template, neither replaces the code sync-lambdas uploaded nor moves the alias.
  */
 export class PipelineFunctions extends Construct {
   readonly functions: Record<FunctionName, lambda.Function>;
+  /** Each function's alias `live`. */
+  readonly aliases: Record<FunctionName, lambda.Alias>;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
@@ -65,13 +75,16 @@ export class PipelineFunctions extends Construct {
       scraper: { ...shared, MAX_RETRIES: String(props.maxRetries) },
       retry_recheck: { ...shared, QUEUE_URL: workQueue.queueUrl, MAX_RETRIES: String(props.maxRetries) },
     };
-    const make = (name: FunctionName) => this.createFunction(name, environment[name], props);
-    this.functions = {
-      data_clustering: make('data_clustering'),
-      scraper: make('scraper'),
-      retry_recheck: make('retry_recheck'),
-    };
-    this.functions.scraper.addEventSource(
+    const functions: Partial<Record<FunctionName, lambda.Function>> = {};
+    const aliases: Partial<Record<FunctionName, lambda.Alias>> = {};
+    for (const name of functionNames) {
+      const fn = this.createFunction(name, environment[name], props);
+      functions[name] = fn;
+      aliases[name] = liveAliasOf(this, name, fn);
+    }
+    this.functions = functions as Record<FunctionName, lambda.Function>;
+    this.aliases = aliases as Record<FunctionName, lambda.Alias>;
+    this.aliases.scraper.addEventSource(
       new SqsEventSource(workQueue, {
         batchSize: queueDefinition.batchSize,
         reportBatchItemFailures: true,
@@ -104,7 +117,11 @@ export class PipelineFunctions extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(join(props.distDir, name, `${name}.zip`)),
+      // The zip in dist/apps at the first deploy; a constant hash, so a later deploy never uploads another.
+      code: lambda.Code.fromAsset(join(props.distDir, name, `${name}.zip`), {
+        assetHashType: AssetHashType.CUSTOM,
+        assetHash: initialCodeHash(name),
+      }),
       timeout: Duration.seconds(timeoutSeconds),
       memorySize: memoryMb,
       role,
@@ -113,6 +130,24 @@ export class PipelineFunctions extends Construct {
       ...(reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: reservedConcurrency }),
     });
   }
+}
+
+/** The asset hash of a function's code in the template: the same on every synth, whatever the zip holds. */
+export function initialCodeHash(name: string): string {
+  return `${name}-initial-code`;
+}
+
+/**
+ * Version 1 (published from the first deploy's code) and the alias `live` on it. Their properties never
+ * change, so CloudFormation never updates them after creating them; renaming either (its logical id)
+ * would make CloudFormation publish `$LATEST` anew and move the alias, so they keep these ids.
+ */
+function liveAliasOf(scope: Construct, name: string, fn: lambda.Function): lambda.Alias {
+  const first = new lambda.Version(scope, `${name}Version1`, {
+    lambda: fn,
+    description: 'The code of the first cdk deploy; later versions are published by tools/sync-lambdas',
+  });
+  return new lambda.Alias(scope, `${name}Live`, { aliasName: liveAlias, version: first });
 }
 
 function addPermissions(role: iam.Role, name: FunctionName, data: PipelineData): void {

@@ -13,12 +13,15 @@ export const scheduleDefinition = {
   retryRecheck: events.Schedule.rate(Duration.minutes(30)),
 } as const;
 
-/** The EventBridge rules of data_clustering (daily routine, weekly audit) and retry_recheck (30 min). */
+/**
+ * The EventBridge rules of data_clustering (daily routine, weekly audit) and retry_recheck (30 min). Each
+ * targets the function's alias `live`, so a scheduled run always gets the version that passed its smoke.
+ */
 export class PipelineSchedules extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { dataClustering: lambda.IFunction; retryRecheck: lambda.IFunction },
+    props: { dataClustering: lambda.IAlias; retryRecheck: lambda.IAlias },
   ) {
     super(scope, id);
     new events.Rule(this, 'DataClusteringDaily', {

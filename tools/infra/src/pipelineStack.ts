@@ -12,8 +12,8 @@ export interface PipelineStackProps extends StackProps {
   distDir: string;
   /** `owner/repo` allowed to deploy through GitHub OIDC. */
   githubRepository: string;
-  /** The only branch whose workflows may assume the deploy role. */
-  githubBranch: string;
+  /** The protected GitHub environment whose jobs may assume the deploy role (default `production`). */
+  githubEnvironment: string;
   existingOidcProviderArn?: string;
   alarmEmail?: string;
   /** Attempts after the first before a date is quarantined (the functions' `MAX_RETRIES`). */
@@ -27,8 +27,9 @@ export interface PipelineStackProps extends StackProps {
 }
 
 /**
- * The whole pipeline in one stack: table and queues, the three functions with least-privilege roles, their
- * schedules and alarms, and the GitHub deploy role that later updates the functions' code.
+ * The whole pipeline in one stack: table and queues, the functions (one per app directory) with
+ * least-privilege roles and their alias `live`, the schedules and alarms, and the GitHub deploy role that
+ * later publishes the functions' code and moves their aliases.
  */
 export class PipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
@@ -36,15 +37,15 @@ export class PipelineStack extends Stack {
     const data = new PipelineData(this, 'Data', {
       ...(props.maxMessageBytes === undefined ? {} : { maxMessageBytes: props.maxMessageBytes }),
     });
-    const { functions } = new PipelineFunctions(this, 'Functions', {
+    const { functions, aliases } = new PipelineFunctions(this, 'Functions', {
       data,
       distDir: props.distDir,
       maxRetries: props.maxRetries ?? 5,
       scraperMaxConcurrency: props.scraperMaxConcurrency ?? 5,
     });
     new PipelineSchedules(this, 'Schedules', {
-      dataClustering: functions.data_clustering,
-      retryRecheck: functions.retry_recheck,
+      dataClustering: aliases.data_clustering,
+      retryRecheck: aliases.retry_recheck,
     });
     const alarms = new PipelineAlarms(this, 'Alarms', {
       deadLetterQueue: data.deadLetterQueue,
@@ -53,7 +54,7 @@ export class PipelineStack extends Stack {
     });
     const deploy = new GithubDeployRole(this, 'GithubDeploy', {
       repository: props.githubRepository,
-      branch: props.githubBranch,
+      environment: props.githubEnvironment,
       functions: Object.values(functions),
       ...(props.existingOidcProviderArn === undefined
         ? {}

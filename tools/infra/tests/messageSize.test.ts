@@ -19,7 +19,7 @@ function stackWith(maxMessageBytes: number): PipelineStack {
     env: { account: testDeployment.account, region: 'us-east-1' },
     distDir,
     githubRepository: testDeployment.repository,
-    githubBranch: testDeployment.branch,
+    githubEnvironment: testDeployment.environment,
     maxMessageBytes,
   });
 }

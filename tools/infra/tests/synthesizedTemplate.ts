@@ -3,10 +3,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { createFakeDist } from '../src/fakeDist.js';
 import { PipelineStack } from '../src/pipelineStack.js';
 
-/** The stack as tests see it: one repository, one branch, a fake dist. */
+/** The stack as tests see it: one repository, one environment, a fake dist. */
 export const testDeployment = {
   repository: 'octo-org/gapless',
-  branch: 'main',
+  environment: 'production',
   account: '111111111111',
 } as const;
 
@@ -25,7 +25,7 @@ export function synthesizedTemplate() {
       env: { account: testDeployment.account, region: 'us-east-1' },
       distDir: await createFakeDist(),
       githubRepository: testDeployment.repository,
-      githubBranch: testDeployment.branch,
+      githubEnvironment: testDeployment.environment,
     });
     const template = Template.fromStack(stack);
     const resources = (template.toJSON() as { Resources: Record<string, CfnResource> }).Resources;

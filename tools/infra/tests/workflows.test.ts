@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,21 +18,24 @@ const workflowsDir = join(
   '.github',
   'workflows',
 );
-const files = ['ci.yml', 'deploy.yml'] as const;
+const files = ['ci.yml', 'deploy.yml', 'rollback.yml'] as const;
 const sources = Object.fromEntries(
   await Promise.all(files.map(async (f) => [f, await readFile(join(workflowsDir, f), 'utf8')] as const)),
 ) as Record<(typeof files)[number], string>;
 
 interface Step {
+  id?: string;
+  if?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
 }
 interface Workflow {
   on: Record<string, unknown>;
   permissions?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
-  jobs: Record<string, { permissions?: unknown; steps: Step[] }>;
+  jobs: Record<string, { permissions?: unknown; environment?: unknown; steps: Step[] }>;
 }
 const parse = (file: (typeof files)[number]) => load(sources[file]) as Workflow;
 const steps = (file: (typeof files)[number]) => Object.values(parse(file).jobs).flatMap((job) => job.steps);
@@ -65,13 +70,16 @@ describe('GitHub workflows', () => {
     for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
-  it.each(files)('%s checks out the whole history, so Nx can compute what is affected', (file) => {
-    // Act
-    const checkout = steps(file).find((s) => s.uses?.startsWith('actions/checkout@'));
+  it.each(['ci.yml', 'deploy.yml'] as const)(
+    '%s checks out the whole history, so Nx can compute what is affected',
+    (file) => {
+      // Act
+      const checkout = steps(file).find((s) => s.uses?.startsWith('actions/checkout@'));
 
-    // Assess
-    expect(checkout?.with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false });
-  });
+      // Assess
+      expect(checkout?.with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false });
+    },
+  );
 
   it('ci runs on pull requests and pushes, and lints, tests and builds what is affected', () => {
     // Act
@@ -86,28 +94,107 @@ describe('GitHub workflows', () => {
       'nrwl/nx-set-shas',
       'npx nx affected -t lint test build synth --outputStyle=static',
     ]);
-    expect(steps('ci.yml')[1]?.with).toEqual({ 'node-version': 20, cache: 'npm' });
+    expect(steps('ci.yml')[1]?.with).toEqual({ 'node-version': 22, cache: 'npm' });
   });
 
-  it('deploy runs on pushes to main with only contents: read and id-token: write, one at a time', () => {
+  it('deploy runs on pushes to main and by hand, in the environment production, one at a time', () => {
     // Act
     const deploy = parse('deploy.yml');
 
     // Assess
-    expect(deploy.on.push).toEqual({ branches: ['main'] });
-    expect(deploy.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    for (const job of Object.values(deploy.jobs)) expect(job.permissions).toBeUndefined();
+    expect(deploy.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: null });
+    expect(deploy.permissions).toEqual({ contents: 'read', actions: 'read', 'id-token': 'write' });
+    for (const job of Object.values(deploy.jobs)) {
+      expect(job.permissions).toBeUndefined();
+      expect(job.environment).toBe('production');
+    }
     expect(deploy.concurrency).toEqual({ group: 'deploy', 'cancel-in-progress': false });
   });
 
-  it('deploy runs sync-lambdas with the role and the allowed account from repository variables', () => {
+  it("deploy's base is the last successful deploy of main (nx-set-shas with this workflow), not the previous push", () => {
+    // Act
+    const setShas = steps('deploy.yml').find((s) => s.uses?.startsWith('nrwl/nx-set-shas@'));
+
+    // Assess
+    expect(setShas).toMatchObject({
+      id: 'shas',
+      if: "github.event_name == 'push'",
+      with: { 'main-branch-name': 'main', 'workflow-id': 'deploy.yml' },
+    });
+    // Its default: only runs of this workflow that succeeded count; a failed or skipped one leaves its base.
+    expect(setShas?.with?.['last-successful-event'] ?? 'push').toBe('push');
+    expect(sources['deploy.yml']).not.toMatch(/github\.event\.before|NX_BASE=/);
+    const build = steps('deploy.yml').find((s) => s.run?.includes('-t build'));
+    expect(build?.run).toContain('npx nx affected -t build');
+  });
+
+  it.each([
+    ['push', '', '--affected'],
+    ['push', 'true', '--all'],
+    ['workflow_dispatch', '', '--all'],
+  ])('deploy on %s (no previous deploy: %j) deploys %s', async (event, noPrevious, selection) => {
+    // Prepare
+    const scope = steps('deploy.yml').find((s) => s.id === 'scope');
+    const dir = await mkdtemp(join(tmpdir(), 'deploy-scope-'));
+    const output = join(dir, 'output');
+
+    // Act
+    execFileSync('bash', ['--norc', '--noprofile', '-e', '-c', scope?.run ?? 'exit 1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH,
+        GITHUB_EVENT_NAME: event,
+        NO_PREVIOUS_DEPLOY: noPrevious,
+        GITHUB_OUTPUT: output,
+      },
+    });
+
+    // Assess
+    expect(scope?.env).toEqual({ NO_PREVIOUS_DEPLOY: '${{ steps.shas.outputs.noPreviousBuild }}' });
+    expect(await readFile(output, 'utf8')).toBe(`selection=${selection}\n`);
+  });
+
+  it('deploy runs sync-lambdas with the role, the allowed account and the watch from repository variables', () => {
     // Act
     const sync = steps('deploy.yml').find((s) => s.run?.includes('tools/sync-lambdas/src/cli.ts'));
 
     // Assess
-    expect(sync?.run).toContain('--role-arn ${{ vars.DEPLOY_ROLE_ARN }}');
-    expect(sync?.run).toContain('--allowed-account-ids ${{ vars.AWS_ACCOUNT_ID }}');
+    expect(sync?.env).toEqual({
+      SELECTION: '${{ steps.scope.outputs.selection }}',
+      DEPLOY_ROLE_ARN: '${{ vars.DEPLOY_ROLE_ARN }}',
+      AWS_ACCOUNT_ID: '${{ vars.AWS_ACCOUNT_ID }}',
+      WATCH_MINUTES: "${{ vars.DEPLOY_WATCH_MINUTES || '0' }}",
+    });
+    expect(sync?.run).toBe(
+      'npx tsx tools/sync-lambdas/src/cli.ts "$SELECTION" --role-arn "$DEPLOY_ROLE_ARN" ' +
+        '--allowed-account-ids "$AWS_ACCOUNT_ID" --region "$AWS_REGION" --watch-minutes "$WATCH_MINUTES"',
+    );
     expect(sources['deploy.yml']).toContain('AWS_REGION: ${{ vars.AWS_REGION }}');
     expect(sources['deploy.yml']).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secrets\./);
   });
+
+  it('rollback runs by hand only, in the environment production, never beside a deploy', () => {
+    // Act
+    const rollback = parse('rollback.yml');
+    const run = steps('rollback.yml').find((s) => s.run?.includes('tools/sync-lambdas/src/cli.ts'));
+
+    // Assess
+    expect(Object.keys(rollback.on)).toEqual(['workflow_dispatch']);
+    expect(rollback.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(Object.values(rollback.jobs).map((job) => job.environment)).toEqual(['production']);
+    expect(rollback.concurrency).toEqual({ group: 'deploy', 'cancel-in-progress': false });
+    expect(run?.env?.FUNCTION).toBe('${{ inputs.function }}');
+    expect(run?.run).toContain('cli.ts rollback "$FUNCTION"');
+  });
+
+  it.each(files)(
+    '%s passes no expression into a run: script (variables and inputs go through env:)',
+    (file) => {
+      // Act
+      const inline = steps(file).filter((s) => s.run?.includes('${{'));
+
+      // Assess
+      expect(inline).toEqual([]);
+    },
+  );
 });

@@ -35,7 +35,7 @@ export function lambdaBuildOptions(appDir: string): BuildOptions {
     metafile: true,
     format: 'esm',
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     minify: true,
     treeShaking: true,
     // The AWS SDK and powertools ship ES module builds under `module`; they tree-shake far better.

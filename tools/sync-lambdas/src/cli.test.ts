@@ -51,4 +51,20 @@ describe('sync-lambdas CLI', () => {
     expect(code).toBe(0);
     expect(written.join('')).toContain('--allowed-account-ids');
   });
+
+  it('exits 2 with the usage when rollback is not given exactly one function', async () => {
+    // Act
+    const code = await main(
+      ['rollback', '--use-default-credentials', '--allowed-account-ids', '123456789012'],
+      {
+        AWS_REGION: 'us-east-1',
+      },
+    );
+
+    // Assess
+    expect(code).toBe(2);
+    expect(written.join('')).toMatch(
+      /^sync-lambdas: rollback takes exactly one function name, got 0[^]*or: sync-lambdas rollback NAME/,
+    );
+  });
 });

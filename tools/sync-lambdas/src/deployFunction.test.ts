@@ -1,6 +1,9 @@
 import {
-  CreateAliasCommand,
+  type FunctionConfiguration,
+  GetAliasCommand,
   GetFunctionConfigurationCommand,
+  type GetFunctionConfigurationCommandInput,
+  InvokeCommand,
   LambdaClient,
   PublishVersionCommand,
   ResourceConflictException,
@@ -15,91 +18,211 @@ import { instantRetry, makeWorkspace, shaOf, zipBytes } from '../tests/factories
 import { type DeployContext, deployFunction } from './deployFunction.js';
 
 const lambdaMock = mockClient(LambdaClient);
+const smokeEvent = '{"Records":[]}';
+const environment = { Variables: { TABLE_NAME: 'gapless' } };
 
-const configuration = (sha: string, status = 'Successful') => ({
+const configuration = (sha: string, version = '$LATEST', overrides: FunctionConfiguration = {}) => ({
   FunctionName: 'scraper',
   CodeSha256: sha,
-  LastUpdateStatus: status as 'Successful',
+  Version: version,
+  Environment: environment,
+  LastUpdateStatus: 'Successful' as const,
+  ...overrides,
 });
+
+/** `$LATEST` answers `latest` (in turn, then the last one again), the alias `live` answers `live`. */
+function functionHolds(live: FunctionConfiguration, ...latest: FunctionConfiguration[]) {
+  let reads = 0;
+  lambdaMock.on(GetFunctionConfigurationCommand).callsFake((input: GetFunctionConfigurationCommandInput) => {
+    if (input.Qualifier === 'live') return live;
+    reads += 1;
+    return latest[Math.min(reads, latest.length) - 1];
+  });
+  lambdaMock
+    .on(GetAliasCommand)
+    .resolves({ Name: 'live', FunctionVersion: live.Version, RevisionId: 'rev-3' });
+}
 
 async function prepare(overrides: Partial<DeployContext> = {}) {
   const ws = await makeWorkspace(['scraper']);
-  const target = { name: 'scraper', zipPath: `${ws.distDir}/scraper/scraper.zip` };
+  const target = { name: 'scraper', zipPath: `${ws.distDir}/scraper/scraper.zip`, smokeEvent };
   const context: DeployContext = {
     lambda: new LambdaClient({ region: 'us-east-1' }),
     region: 'us-east-1',
     dryRun: false,
-    publish: false,
+    alias: 'live',
     retry: instantRetry,
+    smokeRetry: instantRetry,
     maxWaitSeconds: 5,
+    versionDescription: 'sync-lambdas from abc123 (run 7)',
     ...overrides,
   };
   return { target, context };
 }
 
-const notFound = () => new ResourceNotFoundException({ message: 'Function not found', $metadata: {} });
+const notFound = (what: string) =>
+  new ResourceNotFoundException({ message: `${what} not found`, $metadata: {} });
 const conflict = () =>
   new ResourceConflictException({ message: 'ResourceConflictException: update in progress', $metadata: {} });
+/** The commands sent, in order, by name. */
+const sent = () =>
+  lambdaMock.calls().map((call) => (call.args[0] as object).constructor.name.replace(/Command$/, ''));
+const answer = (payload: unknown, functionError?: string) => ({
+  StatusCode: 200,
+  Payload: new TextEncoder().encode(JSON.stringify(payload)) as never,
+  ...(functionError === undefined ? {} : { FunctionError: functionError }),
+});
 
 describe('deployFunction', () => {
-  beforeEach(() => lambdaMock.reset());
-
-  it('skips a function whose CodeSha256 already equals the zip sha256', async () => {
-    // Prepare
-    const { target, context } = await prepare();
-    lambdaMock.on(GetFunctionConfigurationCommand).resolves(configuration(shaOf('scraper')));
-
-    // Act
-    const result = await deployFunction(target, context);
-
-    // Assess
-    expect(result).toMatchObject({ outcome: 'unchanged', codeSha256: shaOf('scraper') });
-    expect(lambdaMock).toHaveReceivedCommandWith(GetFunctionConfigurationCommand, {
-      FunctionName: 'scraper',
-    });
-    expect(lambdaMock).not.toHaveReceivedCommand(UpdateFunctionCodeCommand);
+  beforeEach(() => {
+    lambdaMock.reset();
+    lambdaMock.on(UpdateFunctionCodeCommand).resolves({});
+    lambdaMock.on(PublishVersionCommand).resolves({ Version: '4' });
+    lambdaMock.on(InvokeCommand).resolves(answer({ batchItemFailures: [] }));
+    lambdaMock.on(UpdateAliasCommand).resolves({});
   });
 
-  it('uploads the zip bytes and waits until the update succeeded', async () => {
+  it('skips a function whose alias already serves the zip with $LATEST settings', async () => {
     // Prepare
     const { target, context } = await prepare();
-    lambdaMock.on(GetFunctionConfigurationCommand).resolves(configuration('old'));
-    lambdaMock.on(UpdateFunctionCodeCommand).resolves({ LastUpdateStatus: 'InProgress' });
+    functionHolds(configuration(shaOf('scraper'), '3'), configuration(shaOf('scraper')));
 
     // Act
     const result = await deployFunction(target, context);
 
     // Assess
-    expect(result).toMatchObject({ outcome: 'updated', previousSha256: 'old' });
+    expect(result).toMatchObject({ outcome: 'unchanged', previousVersion: '3', aliasAfter: '3' });
+    expect(sent()).toEqual(['GetFunctionConfiguration', 'GetFunctionConfiguration']);
+    expect(lambdaMock).toHaveReceivedCommandWith(GetFunctionConfigurationCommand, {
+      FunctionName: 'scraper',
+      Qualifier: 'live',
+    });
+  });
+
+  it('uploads, publishes pinned to the sha256, smoke-invokes the new version, then moves the alias', async () => {
+    // Prepare
+    const { target, context } = await prepare();
+    functionHolds(configuration('old', '3'), configuration('old'), configuration(shaOf('scraper')));
+
+    // Act
+    const result = await deployFunction(target, context);
+
+    // Assess
+    expect(result).toEqual({
+      name: 'scraper',
+      outcome: 'updated',
+      codeSha256: shaOf('scraper'),
+      previousSha256: 'old',
+      previousVersion: '3',
+      newVersion: '4',
+      smoke: 'passed',
+      aliasAfter: '4',
+    });
     expect(lambdaMock).toHaveReceivedCommandExactlyOnceWith(UpdateFunctionCodeCommand, {
       FunctionName: 'scraper',
       ZipFile: Buffer.from(zipBytes('scraper')),
     });
-    expect(lambdaMock).toHaveReceivedCommandTimes(GetFunctionConfigurationCommand, 2);
+    expect(lambdaMock).toHaveReceivedCommandWith(PublishVersionCommand, {
+      FunctionName: 'scraper',
+      CodeSha256: shaOf('scraper'),
+      Description: 'sync-lambdas from abc123 (run 7)',
+    });
+    expect(lambdaMock).toHaveReceivedCommandWith(InvokeCommand, {
+      FunctionName: 'scraper',
+      Qualifier: '4',
+      InvocationType: 'RequestResponse',
+      Payload: new TextEncoder().encode(smokeEvent),
+    });
+    expect(lambdaMock).toHaveReceivedCommandExactlyOnceWith(UpdateAliasCommand, {
+      FunctionName: 'scraper',
+      Name: 'live',
+      FunctionVersion: '4',
+      Description: 'sync-lambdas: previous version 3',
+      RevisionId: 'rev-3',
+    });
+  });
+
+  it('publishes new settings without uploading when $LATEST already holds the code', async () => {
+    // Prepare
+    const { target, context } = await prepare();
+    const sha = shaOf('scraper');
+    const changed = { Environment: { Variables: { TABLE_NAME: 'gapless', MAX_RETRIES: '7' } } };
+    functionHolds(configuration(sha, '3'), configuration(sha, '$LATEST', changed));
+
+    // Act
+    const result = await deployFunction(target, context);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'updated', previousVersion: '3', newVersion: '4' });
+    expect(lambdaMock).not.toHaveReceivedCommand(UpdateFunctionCodeCommand);
+    expect(lambdaMock).toHaveReceivedCommandTimes(PublishVersionCommand, 1);
+  });
+
+  it('leaves the alias alone and names the version when the smoke invocation fails', async () => {
+    // Prepare
+    const { target, context } = await prepare();
+    functionHolds(configuration('old', '3'), configuration('old'));
+    lambdaMock
+      .on(InvokeCommand)
+      .resolves(answer({ errorType: 'ConfigError', errorMessage: 'TABLE_NAME is required' }, 'Unhandled'));
+
+    // Act
+    const result = await deployFunction(target, context);
+
+    // Assess
+    expect(result).toMatchObject({
+      outcome: 'smoke-failed',
+      previousVersion: '3',
+      newVersion: '4',
+      smoke: 'failed',
+      aliasAfter: '3',
+      message:
+        'version 4 failed its smoke invocation and serves nothing (live stays on 3): Unhandled: ConfigError: TABLE_NAME is required',
+    });
+    expect(lambdaMock).not.toHaveReceivedCommand(UpdateAliasCommand);
+  });
+
+  it('retries a smoke invocation throttled by a scheduled run, then moves the alias', async () => {
+    // Prepare
+    const { target, context } = await prepare();
+    functionHolds(configuration('old', '3'), configuration('old'));
+    const throttled = new TooManyRequestsException({ message: 'Rate Exceeded.', $metadata: {} });
+    lambdaMock
+      .on(InvokeCommand)
+      .rejectsOnce(throttled)
+      .rejectsOnce(throttled)
+      .resolves(answer({ plan: [] }));
+
+    // Act
+    const result = await deployFunction(target, context);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'updated', smoke: 'passed', aliasAfter: '4' });
+    expect(lambdaMock).toHaveReceivedCommandTimes(InvokeCommand, 3);
   });
 
   it('waits for an update already in progress before uploading', async () => {
     // Prepare
     const { target, context } = await prepare();
-    lambdaMock
-      .on(GetFunctionConfigurationCommand)
-      .resolvesOnce(configuration('old', 'InProgress'))
-      .resolves(configuration('old'));
-    lambdaMock.on(UpdateFunctionCodeCommand).resolves({});
+    functionHolds(
+      configuration('old', '3'),
+      configuration('old', '$LATEST', { LastUpdateStatus: 'InProgress' }),
+      configuration('old'),
+    );
 
     // Act
     const result = await deployFunction(target, context);
 
     // Assess
     expect(result.outcome).toBe('updated');
-    expect(lambdaMock).toHaveReceivedCommandTimes(GetFunctionConfigurationCommand, 3);
+    // $LATEST: read, wait (1 poll), upload, wait (1 poll); plus the alias's version once.
+    expect(lambdaMock).toHaveReceivedCommandTimes(GetFunctionConfigurationCommand, 4);
   });
 
   it('validates with DryRun and changes nothing under --dry-run', async () => {
     // Prepare
-    const { target, context } = await prepare({ dryRun: true, publish: true, alias: 'live' });
-    lambdaMock.on(GetFunctionConfigurationCommand).resolves(configuration('old'));
-    lambdaMock.on(UpdateFunctionCodeCommand).resolves({});
+    const { target, context } = await prepare({ dryRun: true });
+    functionHolds(configuration('old', '3'), configuration('old'));
 
     // Act
     const result = await deployFunction(target, context);
@@ -111,22 +234,43 @@ describe('deployFunction', () => {
       ZipFile: Buffer.from(zipBytes('scraper')),
       DryRun: true,
     });
-    expect(lambdaMock).not.toHaveReceivedCommand(PublishVersionCommand);
+    expect(sent()).toEqual(['GetFunctionConfiguration', 'GetFunctionConfiguration', 'UpdateFunctionCode']);
   });
 
   it('names a function that does not exist', async () => {
     // Prepare
     const { target, context } = await prepare();
-    lambdaMock.on(GetFunctionConfigurationCommand).rejects(notFound());
+    lambdaMock.on(GetFunctionConfigurationCommand).rejects(notFound('Function'));
 
     // Act
     const result = await deployFunction(target, context);
 
     // Assess
-    expect(result.outcome).toBe('failed');
-    expect(result.message).toBe(
-      'Lambda function scraper does not exist in us-east-1 (create it with tools/infra first)',
-    );
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      message: 'Lambda function scraper does not exist in us-east-1 (create it with tools/infra first)',
+    });
+    expect(lambdaMock).not.toHaveReceivedCommand(UpdateFunctionCodeCommand);
+  });
+
+  it('names an alias that does not exist', async () => {
+    // Prepare
+    const { target, context } = await prepare();
+    lambdaMock
+      .on(GetFunctionConfigurationCommand)
+      .callsFake((input: GetFunctionConfigurationCommandInput) => {
+        if (input.Qualifier === 'live') throw notFound('Alias');
+        return configuration('old');
+      });
+
+    // Act
+    const result = await deployFunction(target, context);
+
+    // Assess
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      message: 'scraper has no alias live (tools/infra creates it with the function; deploy the stack first)',
+    });
     expect(lambdaMock).not.toHaveReceivedCommand(UpdateFunctionCodeCommand);
   });
 
@@ -140,7 +284,7 @@ describe('deployFunction', () => {
       sleep: async (ms: number) => void delays.push(ms),
     };
     const { target, context } = await prepare({ retry });
-    lambdaMock.on(GetFunctionConfigurationCommand).resolves(configuration('old'));
+    functionHolds(configuration('old', '3'), configuration('old'));
     lambdaMock
       .on(UpdateFunctionCodeCommand)
       .rejectsOnce(conflict())
@@ -159,7 +303,7 @@ describe('deployFunction', () => {
   it('gives up after maxAttempts and reports the failure', async () => {
     // Prepare
     const { target, context } = await prepare({ retry: { ...instantRetry, maxAttempts: 2 } });
-    lambdaMock.on(GetFunctionConfigurationCommand).resolves(configuration('old'));
+    functionHolds(configuration('old', '3'), configuration('old'));
     lambdaMock.on(UpdateFunctionCodeCommand).rejects(conflict());
 
     // Act
@@ -171,16 +315,20 @@ describe('deployFunction', () => {
       message: 'ResourceConflictException: update in progress',
     });
     expect(lambdaMock).toHaveReceivedCommandTimes(UpdateFunctionCodeCommand, 2);
+    expect(lambdaMock).not.toHaveReceivedCommand(PublishVersionCommand);
   });
 
-  it('reports an update that Lambda marks Failed', async () => {
+  it('reports an update that Lambda marks Failed, and publishes nothing', async () => {
     // Prepare
     const { target, context } = await prepare();
-    lambdaMock
-      .on(GetFunctionConfigurationCommand)
-      .resolvesOnce(configuration('old'))
-      .resolves({ ...configuration('old', 'Failed'), LastUpdateStatusReason: 'zip is not valid' });
-    lambdaMock.on(UpdateFunctionCodeCommand).resolves({});
+    functionHolds(
+      configuration('old', '3'),
+      configuration('old'),
+      configuration('old', '$LATEST', {
+        LastUpdateStatus: 'Failed',
+        LastUpdateStatusReason: 'zip is not valid',
+      }),
+    );
 
     // Act
     const result = await deployFunction(target, context);
@@ -190,51 +338,6 @@ describe('deployFunction', () => {
       outcome: 'failed',
       message: 'scraper: update did not succeed: FAILURE: zip is not valid',
     });
-  });
-
-  it('publishes a version guarded by the sha256 and moves the alias', async () => {
-    // Prepare
-    const { target, context } = await prepare({ publish: true, alias: 'live' });
-    lambdaMock.on(GetFunctionConfigurationCommand).resolves(configuration('old'));
-    lambdaMock.on(UpdateFunctionCodeCommand).resolves({});
-    lambdaMock.on(PublishVersionCommand).resolves({ Version: '7' });
-    lambdaMock.on(UpdateAliasCommand).resolves({});
-
-    // Act
-    const result = await deployFunction(target, context);
-
-    // Assess
-    expect(result).toMatchObject({ outcome: 'updated', version: '7' });
-    expect(lambdaMock).toHaveReceivedCommandWith(PublishVersionCommand, {
-      FunctionName: 'scraper',
-      CodeSha256: shaOf('scraper'),
-    });
-    expect(lambdaMock).toHaveReceivedCommandWith(UpdateAliasCommand, {
-      FunctionName: 'scraper',
-      Name: 'live',
-      FunctionVersion: '7',
-    });
-    expect(lambdaMock).not.toHaveReceivedCommand(CreateAliasCommand);
-  });
-
-  it('creates the alias when it does not exist yet', async () => {
-    // Prepare
-    const { target, context } = await prepare({ publish: true, alias: 'live' });
-    lambdaMock.on(GetFunctionConfigurationCommand).resolves(configuration('old'));
-    lambdaMock.on(UpdateFunctionCodeCommand).resolves({});
-    lambdaMock.on(PublishVersionCommand).resolves({ Version: '1' });
-    lambdaMock.on(UpdateAliasCommand).rejects(notFound());
-    lambdaMock.on(CreateAliasCommand).resolves({});
-
-    // Act
-    const result = await deployFunction(target, context);
-
-    // Assess
-    expect(result.outcome).toBe('updated');
-    expect(lambdaMock).toHaveReceivedCommandWith(CreateAliasCommand, {
-      FunctionName: 'scraper',
-      Name: 'live',
-      FunctionVersion: '1',
-    });
+    expect(lambdaMock).not.toHaveReceivedCommand(PublishVersionCommand);
   });
 });

@@ -1,26 +1,41 @@
 import { readFile } from 'node:fs/promises';
-import {
-  CreateAliasCommand,
-  GetFunctionConfigurationCommand,
-  type LambdaClient,
-  PublishVersionCommand,
-  UpdateAliasCommand,
-  UpdateFunctionCodeCommand,
-  waitUntilFunctionUpdated,
-} from '@aws-sdk/client-lambda';
+import { describeMove } from './aliasHistory.js';
 import { codeSha256 } from './codeSha256.js';
-import { FunctionNotFoundError, SyncError, UpdateFailedError } from './errors.js';
+import { describeFailure } from './describeFailure.js';
+import {
+  type LambdaStepContext,
+  moveAlias,
+  publishVersion,
+  readAlias,
+  readConfiguration,
+  uploadCode,
+  waitUntilSettled,
+} from './lambdaSteps.js';
 import type { DeployTarget } from './plan.js';
-import { type RetryPolicy, withRetry } from './withRetry.js';
+import { smokeInvoke } from './smokeInvoke.js';
+import { versionSettings } from './versionSettings.js';
+import type { RetryPolicy } from './withRetry.js';
 
 /** What happened to one function. */
 export const Outcome = {
+  /** Published, smoke passed, alias moved. */
   Updated: 'updated',
   Unchanged: 'unchanged',
   DryRun: 'dry-run',
+  /** Published, but the smoke invocation failed: the alias stayed where it was. */
+  SmokeFailed: 'smoke-failed',
+  /** The alias was moved back to the version it served before (a watch failure, or the rollback command). */
+  RolledBack: 'rolled-back',
   Failed: 'failed',
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+/** The outcomes that make the run fail (exit status 1). */
+export const failedOutcomes: ReadonlySet<Outcome> = new Set([
+  Outcome.SmokeFailed,
+  Outcome.RolledBack,
+  Outcome.Failed,
+]);
 
 /** One row of the summary. */
 export interface DeployResult {
@@ -28,121 +43,89 @@ export interface DeployResult {
   outcome: Outcome;
   /** The zip's sha256 (base64). */
   codeSha256: string;
-  /** The deployed function's sha256 before this run, when it could be read. */
+  /** The version the alias served before this run, and its code's sha256. */
+  previousVersion?: string;
   previousSha256?: string;
-  version?: string;
+  /** The version this run published. */
+  newVersion?: string;
+  smoke?: 'passed' | 'failed';
+  /** The version the alias serves after this run. */
+  aliasAfter?: string;
   message?: string;
 }
 
 /** Shared by every function of one run. */
-export interface DeployContext {
-  lambda: LambdaClient;
-  region: string;
+export interface DeployContext extends LambdaStepContext {
   dryRun: boolean;
-  publish: boolean;
-  alias?: string;
-  retry: RetryPolicy;
-  /** Longest wait for an update to settle, in seconds. */
-  maxWaitSeconds: number;
+  alias: string;
+  /** Retries of a throttled smoke invocation (see `smokeRetryPolicy`). */
+  smokeRetry: RetryPolicy;
+  /** The description of each published version: where it came from. */
+  versionDescription: string;
 }
 
 /**
- * Deploys one zip to the function of the same name: skip when the code is already there, otherwise wait for
- * any update in progress, upload, wait until Lambda reports the update `Successful`, then optionally publish
- * a version and point the alias at it. Never throws: a failure becomes a `failed` result naming why.
+ * Deploys one zip to the function of the same name, behind its alias: skip when the alias already serves
+ * this code with `$LATEST`'s settings; otherwise upload (unless `$LATEST` already holds the code), wait, publish
+ * a version pinned to the sha256, invoke that version with the smoke event, and only then move the alias. A
+ * version whose smoke fails stays published but unused. Never throws: a failure becomes a result naming why.
  */
 export async function deployFunction(target: DeployTarget, context: DeployContext): Promise<DeployResult> {
   const zip = await readFile(target.zipPath);
   const sha = codeSha256(zip);
   const result: DeployResult = { name: target.name, outcome: Outcome.Failed, codeSha256: sha };
   try {
-    const current = await readConfiguration(target.name, context);
-    if (current.CodeSha256 !== undefined) result.previousSha256 = current.CodeSha256;
-    if (current.CodeSha256 === sha) return { ...result, outcome: Outcome.Unchanged };
+    const latest = await readConfiguration(target.name, context);
+    const live = await readConfiguration(target.name, context, context.alias);
+    if (live.Version !== undefined)
+      Object.assign(result, { previousVersion: live.Version, aliasAfter: live.Version });
+    if (live.CodeSha256 !== undefined) result.previousSha256 = live.CodeSha256;
+    const codeChanged = latest.CodeSha256 !== sha;
+    if (live.CodeSha256 === sha && versionSettings(live) === versionSettings(latest))
+      return { ...result, outcome: Outcome.Unchanged };
     if (context.dryRun) {
-      await withRetry(() => context.lambda.send(updateCode(target.name, zip, true)), context.retry);
-      return { ...result, outcome: Outcome.DryRun, message: 'would update (validated with DryRun)' };
+      if (codeChanged) await uploadCode(target.name, zip, true, context);
+      return { ...result, outcome: Outcome.DryRun, message: dryRunNote(codeChanged, context.alias) };
     }
-    if (current.LastUpdateStatus === 'InProgress') await waitUntilSettled(target.name, context);
-    await withRetry(() => context.lambda.send(updateCode(target.name, zip, false)), context.retry);
-    await waitUntilSettled(target.name, context);
-    const version = context.publish ? await publishAndAlias(target.name, sha, context) : undefined;
-    return { ...result, outcome: Outcome.Updated, ...(version === undefined ? {} : { version }) };
+    if (codeChanged) {
+      if (latest.LastUpdateStatus === 'InProgress') await waitUntilSettled(target.name, context);
+      await uploadCode(target.name, zip, false, context);
+      await waitUntilSettled(target.name, context);
+    }
+    return await publishSmokeAndShift(target, sha, result, context);
   } catch (error) {
     return { ...result, message: describeFailure(error) };
   }
 }
 
-// Our own errors already say what failed; an SDK error keeps its name (the API's error code) in front.
-function describeFailure(error: unknown): string {
-  if (error instanceof SyncError) return error.message;
-  if (!(error instanceof Error)) return String(error);
-  return error.message.startsWith(error.name) ? error.message : `${error.name}: ${error.message}`;
-}
-
-async function readConfiguration(name: string, context: DeployContext) {
-  try {
-    return await withRetry(
-      () => context.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })),
-      context.retry,
-    );
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ResourceNotFoundException') {
-      throw new FunctionNotFoundError(name, context.region, { cause: error });
-    }
-    throw error;
+async function publishSmokeAndShift(
+  target: DeployTarget,
+  sha: string,
+  result: DeployResult,
+  context: DeployContext,
+): Promise<DeployResult> {
+  // Read before publishing: the move below is refused if anyone moved the alias in between.
+  const alias = await readAlias(target.name, context.alias, context);
+  const previous = alias.FunctionVersion;
+  const version = await publishVersion(target.name, sha, context.versionDescription, context);
+  const published = { ...result, previousVersion: previous, aliasAfter: previous, newVersion: version };
+  if (version === previous) return { ...published, outcome: Outcome.Unchanged };
+  const smoke = await smokeInvoke(target.name, version, target.smokeEvent, context);
+  if (!smoke.passed) {
+    const message = `version ${version} failed its smoke invocation and serves nothing (${context.alias} stays on ${previous}): ${smoke.reason}`;
+    return { ...published, outcome: Outcome.SmokeFailed, smoke: 'failed', message };
   }
-}
-
-function updateCode(name: string, zip: Uint8Array, dryRun: boolean) {
-  return new UpdateFunctionCodeCommand({
-    FunctionName: name,
-    ZipFile: zip,
-    ...(dryRun ? { DryRun: true } : {}),
-  });
-}
-
-// The waiter polls GetFunctionConfiguration (not GetFunction, which the V2 waiter uses): the deploy role
-// may read the configuration but not download the code.
-async function waitUntilSettled(name: string, context: DeployContext): Promise<void> {
-  try {
-    await waitUntilFunctionUpdated(
-      { client: context.lambda, maxWaitTime: context.maxWaitSeconds, minDelay: 1, maxDelay: 10 },
-      { FunctionName: name },
-    );
-  } catch (error) {
-    throw new UpdateFailedError(name, `update did not succeed: ${waiterReason(error)}`, { cause: error });
-  }
-}
-
-function waiterReason(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  try {
-    const parsed = JSON.parse(text) as { state?: string; reason?: { LastUpdateStatusReason?: string } };
-    return [parsed.state, parsed.reason?.LastUpdateStatusReason].filter(Boolean).join(': ') || text;
-  } catch {
-    return text;
-  }
-}
-
-async function publishAndAlias(name: string, sha: string, context: DeployContext): Promise<string> {
-  // CodeSha256 makes Lambda refuse to publish if someone else changed the code since our upload.
-  const published = await withRetry(
-    () => context.lambda.send(new PublishVersionCommand({ FunctionName: name, CodeSha256: sha })),
-    context.retry,
+  await moveAlias(
+    target.name,
+    context.alias,
+    { version, description: describeMove(previous), revisionId: alias.RevisionId },
+    context,
   );
-  const version = published.Version;
-  if (version === undefined) throw new UpdateFailedError(name, 'PublishVersion answered without a version');
-  if (context.alias !== undefined) await pointAlias(name, context.alias, version, context);
-  return version;
+  return { ...published, outcome: Outcome.Updated, smoke: 'passed', aliasAfter: version };
 }
 
-async function pointAlias(name: string, alias: string, version: string, context: DeployContext) {
-  const input = { FunctionName: name, Name: alias, FunctionVersion: version };
-  try {
-    await withRetry(() => context.lambda.send(new UpdateAliasCommand(input)), context.retry);
-  } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;
-    await withRetry(() => context.lambda.send(new CreateAliasCommand(input)), context.retry);
-  }
+function dryRunNote(codeChanged: boolean, alias: string): string {
+  return codeChanged
+    ? `would upload (validated with DryRun), publish, smoke and move ${alias}`
+    : `would publish $LATEST's new settings, smoke and move ${alias}`;
 }

@@ -82,3 +82,28 @@ export class UpdateFailedError extends SyncError {
     this.functionName = functionName;
   }
 }
+
+/** The function has no such alias: tools/infra creates `live` with the function, pointing at version 1. */
+export class AliasNotFoundError extends SyncError {
+  readonly functionName: string;
+  constructor(functionName: string, alias: string, options?: ErrorOptions) {
+    super(
+      `${functionName} has no alias ${alias} (tools/infra creates it with the function; deploy the stack first)`,
+      options,
+    );
+    this.name = 'AliasNotFoundError';
+    this.functionName = functionName;
+  }
+}
+
+/** A rollback was asked of an alias that records no version it served before. */
+export class NoPreviousVersionError extends SyncError {
+  readonly functionName: string;
+  constructor(functionName: string, alias: string, version: string) {
+    super(
+      `${functionName}:${alias} serves version ${version} and records no version before it: nothing to roll back to`,
+    );
+    this.name = 'NoPreviousVersionError';
+    this.functionName = functionName;
+  }
+}

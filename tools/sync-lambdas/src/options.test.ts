@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOptions } from './options.js';
+import { parseOptions, parseRollbackOptions } from './options.js';
 
 const base = ['--role-arn', 'arn:aws:iam::123456789012:role/deploy', '--allowed-account-ids', '123456789012'];
 
@@ -17,8 +17,9 @@ describe('parseOptions', () => {
       useDefaultCredentials: false,
       allowedAccountIds: ['123456789012'],
       region: 'sa-east-1',
+      alias: 'live',
       dryRun: false,
-      publish: false,
+      watchMinutes: 0,
       concurrency: 3,
       maxAttempts: 5,
       appsDir: 'apps',
@@ -26,16 +27,17 @@ describe('parseOptions', () => {
     });
   });
 
-  it('reads a list of functions, publish and alias', () => {
+  it('reads a list of functions, an alias and a watch', () => {
     // Act
     const options = parseOptions(
       [
         ...base,
         '--functions',
         'scraper, retry_recheck',
-        '--publish',
         '--alias',
-        'live',
+        'canary',
+        '--watch-minutes',
+        '10',
         '--region',
         'us-east-1',
       ],
@@ -46,15 +48,37 @@ describe('parseOptions', () => {
     expect(options).toMatchObject({
       selection: 'list',
       functions: ['scraper', 'retry_recheck'],
-      publish: true,
-      alias: 'live',
+      alias: 'canary',
+      watchMinutes: 10,
     });
+  });
+
+  it('reads the rollback command: one function name and the same credentials options', () => {
+    // Act
+    const options = parseRollbackOptions(['scraper', ...base], { AWS_REGION: 'sa-east-1' });
+
+    // Assess
+    expect(options).toEqual({
+      functionName: 'scraper',
+      roleArn: 'arn:aws:iam::123456789012:role/deploy',
+      durationSeconds: 900,
+      useDefaultCredentials: false,
+      allowedAccountIds: ['123456789012'],
+      region: 'sa-east-1',
+      alias: 'live',
+      maxAttempts: 5,
+      appsDir: 'apps',
+    });
+    expect(() => parseRollbackOptions([...base], { AWS_REGION: 'x' })).toThrow(
+      'rollback takes exactly one function name, got 0',
+    );
   });
 
   it.each([
     [['--all', '--affected'], '--affected|--functions|--all choose exactly one'],
     [[], '--affected|--functions|--all choose exactly one'],
-    [['--all', '--alias', 'live'], '--alias needs --publish'],
+    [['--all', '--alias', '7'], '--alias must be an alias name, not a version, got "7"'],
+    [['--all', '--watch-minutes', '61'], '--watch-minutes must be an integer from 0 to 60, got "61"'],
     [['--all', '--role-arn', ''], '--role-arn must be an IAM role ARN, got ""'],
     [['--all', '--concurrency', '0'], '--concurrency must be an integer from 1 to 50, got "0"'],
     [

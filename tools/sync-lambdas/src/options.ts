@@ -9,52 +9,107 @@ export const Selection = {
 } as const;
 export type Selection = (typeof Selection)[keyof typeof Selection];
 
-/** Everything the command line decides, validated. */
-export interface SyncOptions {
-  selection: Selection;
-  /** Only with `selection: 'list'`. */
-  functions: string[];
+/** Where a run gets its credentials and which account and region it may touch: shared by every command. */
+export interface AccessOptions {
   roleArn?: string;
   durationSeconds: number;
   useDefaultCredentials: boolean;
   allowedAccountIds: string[];
   region: string;
-  dryRun: boolean;
-  publish: boolean;
-  alias?: string;
-  concurrency: number;
+  /** The alias every trigger invokes; it moves only to a version whose smoke invocation succeeded. */
+  alias: string;
   maxAttempts: number;
   appsDir: string;
+}
+
+/** Everything the deploy command line decides, validated. */
+export interface SyncOptions extends AccessOptions {
+  selection: Selection;
+  /** Only with `selection: 'list'`. */
+  functions: string[];
+  dryRun: boolean;
+  /** After moving an alias, how long to watch its `Errors` metric before trusting it (0: not at all). */
+  watchMinutes: number;
+  concurrency: number;
   distDir: string;
 }
 
-const usage = {
+/** `sync-lambdas rollback NAME`: move the alias of one function back to the version it served before. */
+export interface RollbackOptions extends AccessOptions {
+  functionName: string;
+}
+
+const accessUsage = {
   'role-arn': { type: 'string' },
   'duration-seconds': { type: 'string', default: '900' },
   'use-default-credentials': { type: 'boolean', default: false },
   'allowed-account-ids': { type: 'string' },
   region: { type: 'string' },
+  alias: { type: 'string', default: 'live' },
+  'max-attempts': { type: 'string', default: '5' },
+  'apps-dir': { type: 'string', default: 'apps' },
+} as const;
+
+const deployUsage = {
+  ...accessUsage,
   affected: { type: 'boolean', default: false },
   functions: { type: 'string' },
   all: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
-  publish: { type: 'boolean', default: false },
-  alias: { type: 'string' },
+  'watch-minutes': { type: 'string', default: '0' },
   concurrency: { type: 'string', default: '3' },
-  'max-attempts': { type: 'string', default: '5' },
-  'apps-dir': { type: 'string', default: 'apps' },
   'dist-dir': { type: 'string', default: 'dist/apps' },
 } as const;
 
+type AccessValues = {
+  'role-arn'?: string | undefined;
+  'duration-seconds': string;
+  'use-default-credentials': boolean;
+  'allowed-account-ids'?: string | undefined;
+  region?: string | undefined;
+  alias: string;
+  'max-attempts': string;
+  'apps-dir': string;
+};
+
 /**
- * Parses and validates the command line. `env` supplies the region when `--region` is absent
+ * Parses and validates the deploy command line. `env` supplies the region when `--region` is absent
  * (`AWS_REGION`, then `AWS_DEFAULT_REGION`), as the SDK itself would.
  */
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): SyncOptions {
-  const { values } = parseArgs({ args: [...argv], options: usage, strict: true, allowPositionals: false });
-  const list = splitList(values.functions);
+  const { values } = parseArgs({
+    args: [...argv],
+    options: deployUsage,
+    strict: true,
+    allowPositionals: false,
+  });
   const selection = chooseSelection(values.affected, values.all, values.functions !== undefined);
-  if (values.alias !== undefined && !values.publish) throw new UsageError('--alias', 'needs --publish');
+  return {
+    selection,
+    functions: splitList(values.functions),
+    ...parseAccess(values, env),
+    dryRun: values['dry-run'],
+    watchMinutes: integerIn('--watch-minutes', values['watch-minutes'], 0, 60),
+    concurrency: integerIn('--concurrency', values.concurrency, 1, 50),
+    distDir: values['dist-dir'],
+  };
+}
+
+/** Parses `rollback NAME [options]` (the arguments after the word `rollback`). */
+export function parseRollbackOptions(argv: readonly string[], env: NodeJS.ProcessEnv): RollbackOptions {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: accessUsage,
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) {
+    throw new UsageError('rollback', `takes exactly one function name, got ${positionals.length}`);
+  }
+  return { functionName: positionals[0] as string, ...parseAccess(values, env) };
+}
+
+function parseAccess(values: AccessValues, env: NodeJS.ProcessEnv): AccessOptions {
   if (!values['use-default-credentials'] && values['role-arn'] === undefined) {
     throw new UsageError(
       '--role-arn',
@@ -77,23 +132,23 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): S
   const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (region === undefined || region === '')
     throw new UsageError('--region', 'is required (or set AWS_REGION)');
-  const options: SyncOptions = {
-    selection,
-    functions: list,
-    durationSeconds: positiveInteger('--duration-seconds', values['duration-seconds'], 900, 43_200),
+  // Lambda's alias names: a letter or digit run that is not only digits (a version number is not an alias).
+  if (!/^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/.test(values.alias)) {
+    throw new UsageError(
+      '--alias',
+      `must be an alias name, not a version, got ${JSON.stringify(values.alias)}`,
+    );
+  }
+  return {
+    ...(roleArn === undefined ? {} : { roleArn }),
+    durationSeconds: integerIn('--duration-seconds', values['duration-seconds'], 900, 43_200),
     useDefaultCredentials: values['use-default-credentials'],
     allowedAccountIds: allowed,
     region,
-    dryRun: values['dry-run'],
-    publish: values.publish,
-    concurrency: positiveInteger('--concurrency', values.concurrency, 1, 50),
-    maxAttempts: positiveInteger('--max-attempts', values['max-attempts'], 1, 20),
+    alias: values.alias,
+    maxAttempts: integerIn('--max-attempts', values['max-attempts'], 1, 20),
     appsDir: values['apps-dir'],
-    distDir: values['dist-dir'],
   };
-  if (roleArn !== undefined) options.roleArn = roleArn;
-  if (values.alias !== undefined) options.alias = values.alias;
-  return options;
 }
 
 function chooseSelection(affected: boolean, all: boolean, hasList: boolean): Selection {
@@ -112,7 +167,7 @@ function splitList(text: string | undefined): string[] {
     .filter((s) => s !== '');
 }
 
-function positiveInteger(option: string, text: string, min: number, max: number): number {
+function integerIn(option: string, text: string, min: number, max: number): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new UsageError(option, `must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);

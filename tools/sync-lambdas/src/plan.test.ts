@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../tests/factories.js';
 import { planDeployment } from './plan.js';
@@ -17,8 +19,12 @@ describe('planDeployment', () => {
 
     // Assess
     expect(targets).toEqual([
-      { name: 'retry_recheck', zipPath: `${ctx.distDir}/retry_recheck/retry_recheck.zip` },
-      { name: 'scraper', zipPath: `${ctx.distDir}/scraper/scraper.zip` },
+      {
+        name: 'retry_recheck',
+        zipPath: `${ctx.distDir}/retry_recheck/retry_recheck.zip`,
+        smokeEvent: '{"mode":"plan"}',
+      },
+      { name: 'scraper', zipPath: `${ctx.distDir}/scraper/scraper.zip`, smokeEvent: '{"mode":"plan"}' },
     ]);
   });
 
@@ -81,5 +87,34 @@ describe('planDeployment', () => {
     // Assess
     expect(affected.map((t) => t.name)).toEqual(['scraper']);
     expect(unchanged).toEqual([]);
+  });
+
+  it("sends the app's own smoke event when its directory holds smoke-event.json", async () => {
+    // Prepare
+    const ctx = await context(['scraper', 'retry_recheck'], ['scraper', 'retry_recheck']);
+    await writeFile(join(ctx.appsDir, 'scraper', 'smoke-event.json'), '{\n  "Records": []\n}\n');
+
+    // Act
+    const targets = await planDeployment('all', [], ctx);
+
+    // Assess
+    expect(targets.map((t) => [t.name, t.smokeEvent])).toEqual([
+      ['retry_recheck', '{"mode":"plan"}'],
+      ['scraper', '{"Records":[]}'],
+    ]);
+  });
+
+  it('refuses a smoke event that is not JSON, before anything is deployed', async () => {
+    // Prepare
+    const ctx = await context(['scraper'], ['scraper']);
+    await writeFile(join(ctx.appsDir, 'scraper', 'smoke-event.json'), '{"Records": [');
+
+    // Act
+    const planning = planDeployment('all', [], ctx);
+
+    // Assess
+    await expect(planning).rejects.toThrow(
+      /refusing to deploy "scraper": .*smoke-event.json is not valid JSON/,
+    );
   });
 });

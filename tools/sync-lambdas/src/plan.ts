@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RefusedFunctionError } from './errors.js';
 import { Selection } from './options.js';
@@ -7,7 +7,19 @@ import { Selection } from './options.js';
 export interface DeployTarget {
   name: string;
   zipPath: string;
+  /** The JSON event of the smoke invocation: one the function answers without writing or sending. */
+  smokeEvent: string;
 }
+
+/** An app directory may hold its own smoke event in this file. */
+export const smokeEventFile = 'smoke-event.json';
+
+/**
+ * The smoke event of a function whose directory has no {@link smokeEventFile}: the schedulers' dry run,
+ * which reads and plans but writes and sends nothing. A function that does not know it fails its smoke, and
+ * its alias stays where it was: a new function must answer this event or ship its own file.
+ */
+export const defaultSmokeEvent = { mode: 'plan' } as const;
 
 /** Where apps and their zips live, and how to ask Nx what changed. */
 export interface PlanContext {
@@ -53,18 +65,37 @@ async function affectedFunctions(context: PlanContext): Promise<string[]> {
   return functions;
 }
 
-async function checkTarget(name: string, context: PlanContext): Promise<DeployTarget> {
+/** Refuses a name that is not a valid function name or not a directory under `apps/`. */
+export async function checkFunctionName(name: string, appsDir: string): Promise<void> {
   if (!functionNamePattern.test(name)) {
     throw new RefusedFunctionError(name, 'not a valid function name (letters, digits, - and _ only)');
   }
-  if (!(await isDirectory(join(context.appsDir, name)))) {
-    throw new RefusedFunctionError(name, `no directory ${join(context.appsDir, name)}`);
+  if (!(await isDirectory(join(appsDir, name)))) {
+    throw new RefusedFunctionError(name, `no directory ${join(appsDir, name)}`);
   }
+}
+
+async function checkTarget(name: string, context: PlanContext): Promise<DeployTarget> {
+  await checkFunctionName(name, context.appsDir);
   const zipPath = join(context.distDir, name, `${name}.zip`);
   if (!(await isFile(zipPath))) {
     throw new RefusedFunctionError(name, `no built zip at ${zipPath} (run \`npx nx build ${name}\`)`);
   }
-  return { name, zipPath };
+  return { name, zipPath, smokeEvent: await readSmokeEvent(name, context.appsDir) };
+}
+
+async function readSmokeEvent(name: string, appsDir: string): Promise<string> {
+  const path = join(appsDir, name, smokeEventFile);
+  const text = await readFile(path, 'utf8').catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (text === undefined) return JSON.stringify(defaultSmokeEvent);
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    throw new RefusedFunctionError(name, `${path} is not valid JSON`);
+  }
 }
 
 async function listAppDirectories(appsDir: string): Promise<string[]> {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { renderSummary, writeStepSummary } from './summary.js';
 
 describe('renderSummary', () => {
-  it('renders one row per function and the failure count', () => {
+  it('shows per function the versions, the smoke result and where the alias pointed before and after', () => {
     // Act
     const text = renderSummary(
       [
@@ -14,24 +14,39 @@ describe('renderSummary', () => {
           outcome: 'updated',
           codeSha256: 'bbbbbbbbbbbbbbbbbbbb',
           previousSha256: 'aaaaaaaaaaaaaaaaaa',
-          version: '3',
+          previousVersion: '3',
+          newVersion: '4',
+          smoke: 'passed',
+          aliasAfter: '4',
         },
-        { name: 'retry_recheck', outcome: 'failed', codeSha256: 'cccccccccccccccc', message: 'a | b' },
+        {
+          name: 'data_clustering',
+          outcome: 'smoke-failed',
+          codeSha256: 'dddddddddddddddd',
+          previousSha256: 'cccccccccccccccc',
+          previousVersion: '7',
+          newVersion: '8',
+          smoke: 'failed',
+          aliasAfter: '7',
+          message: 'version 8 failed | init',
+        },
+        { name: 'retry_recheck', outcome: 'failed', codeSha256: 'eeeeeeeeeeeeeeee', message: 'no function' },
       ],
-      { account: '123456789012', region: 'us-east-1', dryRun: false },
+      { account: '123456789012', region: 'us-east-1', alias: 'live', dryRun: false },
     );
 
     // Assess
     expect(text).toBe(
       [
-        '### sync-lambdas: account 123456789012, us-east-1',
+        '### sync-lambdas: account 123456789012, us-east-1, alias live',
         '',
-        '| function | result | deployed sha256 | new sha256 | version | note |',
-        '| --- | --- | --- | --- | --- | --- |',
-        '| scraper | updated | aaaaaaaaaaaa | bbbbbbbbbbbb | 3 |  |',
-        '| retry_recheck | FAILED |  | cccccccccccc |  | a \\| b |',
+        '| function | result | previous version | new version | smoke | live: before → after | note |',
+        '| --- | --- | --- | --- | --- | --- | --- |',
+        '| scraper | updated | 3 (aaaaaaaaaaaa) | 4 (bbbbbbbbbbbb) | passed | 3 → 4 |  |',
+        '| data_clustering | SMOKE FAILED | 7 (cccccccccccc) | 8 (dddddddddddd) | failed | 7 → 7 | version 8 failed \\| init |',
+        '| retry_recheck | FAILED | – | – (eeeeeeeeeeee) |  |  | no function |',
         '',
-        '2 function(s), 1 failed',
+        '3 function(s): 1 updated, 1 smoke-failed, 1 failed',
         '',
       ].join('\n'),
     );

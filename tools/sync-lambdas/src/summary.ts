@@ -5,45 +5,49 @@ import { type DeployResult, Outcome } from './deployFunction.js';
 export interface RunFacts {
   account: string;
   region: string;
+  alias: string;
   dryRun: boolean;
 }
 
 const outcomeMark: Record<Outcome, string> = {
   [Outcome.Updated]: 'updated',
-  [Outcome.Unchanged]: 'unchanged (same sha256)',
-  [Outcome.DryRun]: 'dry run: would update',
+  [Outcome.Unchanged]: 'unchanged (same code and settings)',
+  [Outcome.DryRun]: 'dry run',
+  [Outcome.SmokeFailed]: 'SMOKE FAILED',
+  [Outcome.RolledBack]: 'ROLLED BACK',
   [Outcome.Failed]: 'FAILED',
 };
 
 /**
- * A Markdown table of the run: readable in a terminal and rendered by GitHub in the step summary. Only
- * names, hashes, versions and error messages appear; nothing secret ever reaches a result.
+ * A Markdown table of the run: readable in a terminal and rendered by GitHub in the step summary. Per
+ * function: the version the alias served before (with its code's sha256), the version published (with the
+ * zip's), the smoke result and where the alias pointed before and after. Only names, hashes, versions and
+ * error messages appear; nothing secret ever reaches a result.
  */
 export function renderSummary(results: readonly DeployResult[], facts: RunFacts): string {
-  const title = `### sync-lambdas${facts.dryRun ? ' (dry run)' : ''}: account ${facts.account}, ${facts.region}`;
+  const title = `### sync-lambdas${facts.dryRun ? ' (dry run)' : ''}: account ${facts.account}, ${facts.region}, alias ${facts.alias}`;
   if (results.length === 0) return `${title}\n\nNo function to deploy.\n`;
   const rows = results.map((r) =>
     [
       r.name,
       outcomeMark[r.outcome],
-      shortSha(r.previousSha256),
-      shortSha(r.codeSha256),
-      r.version ?? '',
+      versionCell(r.previousVersion, r.previousSha256),
+      versionCell(r.newVersion, r.codeSha256),
+      r.smoke ?? '',
+      r.previousVersion === undefined ? '' : `${r.previousVersion} → ${r.aliasAfter ?? '?'}`,
       r.message ?? '',
     ]
       .map(cell)
       .join(' | '),
   );
-  const failed = results.filter((r) => r.outcome === Outcome.Failed).length;
-  const counts = `${results.length} function(s), ${failed} failed`;
   return [
     title,
     '',
-    '| function | result | deployed sha256 | new sha256 | version | note |',
-    '| --- | --- | --- | --- | --- | --- |',
+    `| function | result | previous version | new version | smoke | ${facts.alias}: before → after | note |`,
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((row) => `| ${row} |`),
     '',
-    counts,
+    tally(results),
     '',
   ].join('\n');
 }
@@ -54,8 +58,18 @@ export async function writeStepSummary(markdown: string, env: NodeJS.ProcessEnv)
   if (path !== undefined && path !== '') await appendFile(path, `${markdown}\n`);
 }
 
-function shortSha(sha: string | undefined): string {
-  return sha === undefined ? '' : sha.slice(0, 12);
+function versionCell(version: string | undefined, sha: string | undefined): string {
+  const short = sha === undefined || sha === '' ? '' : `(${sha.slice(0, 12)})`;
+  return [version ?? '–', short].filter(Boolean).join(' ');
+}
+
+/** `3 function(s): 1 updated, 1 unchanged, 1 smoke-failed`, in the order of {@link Outcome}. */
+function tally(results: readonly DeployResult[]): string {
+  const counts = Object.values(Outcome)
+    .map((outcome) => [outcome, results.filter((r) => r.outcome === outcome).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([outcome, count]) => `${count} ${outcome}`);
+  return `${results.length} function(s): ${counts.join(', ')}`;
 }
 
 function cell(text: string): string {
