@@ -1,9 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
-const utf8 = new TextEncoder();
-
 function utf8Bytes(text: string): number {
-  return utf8.encode(text).length;
+  // Counted, not encoded: no buffer per string (the scraper sizes every item of a 10-year stream).
+  return Buffer.byteLength(text, 'utf8');
 }
 
 /**

@@ -1,17 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
+import { compileHost } from './compileHost.js';
 import { InvocationError } from './errors.js';
 import type { HostReply, SerializedError } from './hostProtocol.js';
-
-const hostScript = fileURLToPath(new URL('./lambdaHost.ts', import.meta.url));
-// The host is TypeScript; tsx's loader lets a plain `node` child run it whatever started the parent.
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface LambdaRunnerOptions {
   /** The function's name (`scraper`), as Lambda would call it. */
@@ -69,25 +64,33 @@ export async function extractZip(zipPath: string, dir: string): Promise<void> {
 }
 
 /**
- * Starts no process until the first invocation (the first one is a cold start); a host that crashed or timed
- * out is dropped and the next invocation starts a fresh one. With every host busy, invocations wait.
+ * Starts no host until the first invocation (the first one is a cold start); a host that crashed or timed
+ * out is dropped and the next invocation starts a fresh one. With every host busy, invocations wait. The
+ * host script is compiled at once, so that no invocation waits for it.
  */
 export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
   const hosts: Host[] = [];
   const waiters: (() => void)[] = [];
   const counts = { invocations: 0, coldStarts: 0, crashes: 0, errors: 0 };
+  const compiled = compileHost();
+  compiled.catch(() => {}); // reported by the invocations that need it
   let nextId = 1;
   let running = 0;
   let stopped = false;
 
   const acquire = async (): Promise<Host> => {
+    const { script } = await compiled.catch((error: unknown) => {
+      throw new InvocationError(options.name, 'init', 'the local lambda host could not be compiled', {
+        cause: error,
+      });
+    });
     for (;;) {
       if (stopped) throw new InvocationError(options.name, 'crash', 'the local stack is stopping');
       const idle = hosts.find((host) => host.alive && !host.busy);
       if (idle) return claim(idle);
       if (hosts.filter((host) => host.alive).length < options.maxConcurrency) {
         counts.coldStarts += 1;
-        const host = spawnHost(options);
+        const host = spawnHost(options, script);
         hosts.push(host);
         return claim(host);
       }
@@ -129,13 +132,18 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
       stopped = true;
       waiters.splice(0).forEach((wake) => wake());
       await Promise.all(hosts.map((host) => endHost(host)));
+      await compiled.then(
+        (host) => host.remove(),
+        () => {},
+      );
     },
   };
 }
 
-function spawnHost(options: LambdaRunnerOptions): Host {
-  const child = fork(hostScript, [], {
-    execArgv: ['--import', tsxLoader],
+function spawnHost(options: LambdaRunnerOptions, script: string): Host {
+  // Plain `node`, no loader: only the function's own bundle is imported, as in Lambda's runtime.
+  const child = fork(script, [], {
+    execArgv: [],
     env: {
       PATH: process.env.PATH ?? '',
       TZ: 'UTC',

@@ -78,15 +78,19 @@ export async function runCycles(
   const progress = progressReporter(stack, catalog, poller.depth, options.onProgress);
   const memory = sampleMemory();
   const scheduled = scheduledInvoker(stack);
+  // Wall time per phase, summed over the cycles: where a run's time went (the backfill benchmark shows it).
+  const phaseMs = { clustering: 0, scraping: 0, recheck: 0, waiting: 0 };
   let cycle = 0;
   let converged = false;
   try {
     while (cycle < options.maxCycles && !signal?.aborted && !converged) {
       cycle += 1;
-      const step = async (phase: CycleProgress['phase'], work: () => Promise<unknown>) => {
+      const step = async (phase: keyof typeof phaseMs, work: () => Promise<unknown>) => {
         if (signal?.aborted) return;
         progress.phase(cycle, phase);
+        const started = performance.now();
         await work();
+        phaseMs[phase] += performance.now() - started;
       };
       await step('clustering', () => scheduled.invoke('data_clustering'));
       await step('scraping', () => withGrace(poller.drain(signal), signal));
@@ -95,8 +99,9 @@ export async function runCycles(
       const due = await nextWork(stack, poller.depth);
       converged = due === 'nothing';
       if (typeof due === 'number' && cycle < options.maxCycles) {
-        progress.phase(cycle, 'waiting');
-        await delay(Math.min(maxWaitMs, due - Date.now() + 100), undefined, { signal }).catch(() => {});
+        await step('waiting', () =>
+          delay(Math.min(maxWaitMs, due - Date.now() + 100), undefined, { signal }).catch(() => {}),
+        );
       }
     }
   } finally {
@@ -115,6 +120,10 @@ export async function runCycles(
       scraperCrashes: runner.crashes,
       scheduledErrors: scheduled.errors(),
       peakRssBytes: memory.peak(),
+      clusteringMs: Math.round(phaseMs.clustering),
+      scrapingMs: Math.round(phaseMs.scraping),
+      recheckMs: Math.round(phaseMs.recheck),
+      waitingMs: Math.round(phaseMs.waiting),
     },
   };
 }

@@ -197,14 +197,21 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
   };
 
-  const worker = async (signal: AbortSignal | undefined): Promise<void> => {
+  /**
+   * One of Lambda's pollers. Its receives do not wait at SQS (a short poll): an idle worker waits here
+   * instead, until another worker's delivery settles or {@link idlePollMs} pass, and polls again. A long
+   * poll could not be cut short when the queue is seen empty, so the drain ended up to its wait time after
+   * the last delivery; and one abandoned at SQS would take the next messages sent (retry_recheck's) into
+   * flight unseen.
+   */
+  const worker = async (signal: AbortSignal | undefined, settled: Settlements): Promise<void> => {
     while (!signal?.aborted) {
       const { Messages: messages = [] } = await options.sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: options.queueUrl,
           MaxNumberOfMessages: options.batchSize,
           VisibilityTimeout: options.visibilityTimeoutSeconds,
-          WaitTimeSeconds: 1,
+          WaitTimeSeconds: 0,
           MessageSystemAttributeNames: ['All'],
           MessageAttributeNames: ['All'],
         }),
@@ -212,21 +219,61 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
       if (messages.length === 0) {
         const { visible, inFlight } = await depth();
         if (visible + inFlight === 0) return;
+        await settled.next(idlePollMs, signal);
         continue;
       }
       counts.received += messages.length;
-      await deliver(messages);
+      try {
+        await deliver(messages);
+      } finally {
+        settled.notify();
+      }
       options.onBatch?.();
     }
   };
 
   return {
     async drain(signal) {
-      await Promise.all(Array.from({ length: options.concurrency }, () => worker(signal)));
+      const settled = settlements();
+      await Promise.all(Array.from({ length: options.concurrency }, () => worker(signal, settled)));
     },
     stats: () => ({ ...counts }),
     deliveries: () => ({ duplicated: [...duplicated], failed: [...failedRecords] }),
     depth,
+  };
+}
+
+/**
+ * The longest an idle worker waits before it polls again: records of a failed invocation come back when
+ * their visibility timeout ends, and nothing here says when that is.
+ */
+const idlePollMs = 100;
+
+/** Wakes the idle workers of one drain whenever a delivery settles (its records deleted or left to come back). */
+interface Settlements {
+  /** Resolves at the next settlement, after `timeoutMs`, or on abort, whichever comes first. */
+  next(timeoutMs: number, signal: AbortSignal | undefined): Promise<void>;
+  notify(): void;
+}
+
+function settlements(): Settlements {
+  let waiting: (() => void)[] = [];
+  return {
+    next: (timeoutMs, signal) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          waiting = waiting.filter((wake) => wake !== done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        signal?.addEventListener('abort', done, { once: true });
+        waiting.push(done);
+      }),
+    notify() {
+      [...waiting].forEach((wake) => wake());
+    },
   };
 }
 

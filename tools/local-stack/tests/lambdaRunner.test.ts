@@ -17,7 +17,13 @@ export const handler = async (event, context) => {
   if (event.fail) throw new TypeError('asked to fail');
   if (event.sleepMs) await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
   console.log(JSON.stringify({ level: 'INFO', message: 'handled' }));
-  return { echo: event, initPid, remaining: context.getRemainingTimeInMillis(), table: process.env.TABLE_NAME };
+  return {
+    echo: event,
+    initPid,
+    remaining: context.getRemainingTimeInMillis(),
+    table: process.env.TABLE_NAME,
+    execArgv: process.execArgv,
+  };
 };
 `;
 
@@ -55,6 +61,17 @@ describe('createLambdaRunner', () => {
     expect(second.initPid).toBe(first.initPid);
     expect(probe.stats()).toMatchObject({ invocations: 2, coldStarts: 1 });
     expect(lines).toContain('{"level":"INFO","message":"handled"}');
+  });
+
+  it('runs the host on plain node: no TypeScript loader is started or hooks the bundle', async () => {
+    // Prepare
+    const { runner: probe } = await runner();
+
+    // Act
+    const result = (await probe.invoke({})) as { execArgv: string[] };
+
+    // Assess
+    expect(result.execArgv).toEqual([]);
   });
 
   it('reports a handler error without losing the environment', async () => {
