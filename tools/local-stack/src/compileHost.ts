@@ -31,7 +31,7 @@ export async function compileHost(): Promise<CompiledHost> {
       bundle: true,
       platform: 'node',
       format: 'esm',
-      target: 'node20',
+      target: 'node22',
       logLevel: 'silent',
     });
   } catch (error) {
