@@ -13,13 +13,17 @@ export const DEFAULT_CATALOG: readonly SeriesDefinition[] = Object.freeze(
   parseCatalog(catalogJson, CATALOG_FILE),
 );
 
+/** Where the catalog in force comes from: `SERIES_CATALOG` when it is set and not blank, else the file. */
+export function catalogOrigin(env: Env = process.env): 'SERIES_CATALOG' | typeof CATALOG_FILE {
+  return (env.SERIES_CATALOG ?? '').trim() === '' ? CATALOG_FILE : 'SERIES_CATALOG';
+}
+
 /**
  * The catalog in force: `SERIES_CATALOG` (a JSON array, for local runs and tests) when it is set and not
  * blank, else the bundled {@link DEFAULT_CATALOG}. Invalid JSON throws a ConfigError naming the variable; a
  * bad entry throws the CatalogError that names it.
  */
 export function loadCatalog(env: Env = process.env): readonly SeriesDefinition[] {
-  const raw = env.SERIES_CATALOG;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_CATALOG;
-  return parseCatalogText(raw, 'SERIES_CATALOG');
+  if (catalogOrigin(env) === CATALOG_FILE) return DEFAULT_CATALOG;
+  return parseCatalogText(env.SERIES_CATALOG as string, 'SERIES_CATALOG');
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CATALOG_FILE, loadCatalog } from '@gapless/catalog';
+import { catalogOrigin, loadCatalog } from '@gapless/catalog';
 import {
   formatIsoDate,
   parseCatalogText,
@@ -15,8 +15,7 @@ export function catalogInForce(env: Readonly<Record<string, string | undefined>>
   readonly origin: string;
   readonly catalog: readonly SeriesDefinition[];
 } {
-  const overridden = (env.SERIES_CATALOG ?? '').trim() !== '';
-  return { origin: overridden ? 'SERIES_CATALOG' : CATALOG_FILE, catalog: loadCatalog(env) };
+  return { origin: catalogOrigin(env), catalog: loadCatalog(env) };
 }
 
 /** The catalog in its JSON form (snake_case, as the file holds it), for `--json`. */
