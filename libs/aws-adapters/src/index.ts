@@ -12,3 +12,14 @@ export type { TableDefinition } from './tableDefinition.js';
 export { queueDefinition } from './queueDefinition.js';
 export { checkMaxMessageBytes, maxMessageBytesVariable, readMaxMessageBytes } from './maxMessageBytes.js';
 export { ShardPrefix, allShardKeys } from './shard.js';
+export { createS3Client } from './s3Client.js';
+// The lake export: the table's rows and export markers, and the lake bucket
+export { createDynamoLakeTable, lakeRowOf } from './dynamoLakeTable.js';
+export type { DynamoLakeTableOptions } from './dynamoLakeTable.js';
+export { exportMarkerPartition, exportMarkerYearsAttribute } from './dynamoExportMarkers.js';
+export { createS3LakeBucket, parquetContentType } from './s3LakeBucket.js';
+export type { S3LakeBucketOptions } from './s3LakeBucket.js';
+export { createS3ObjectStore } from './s3Objects.js';
+export type { S3ObjectStoreOptions } from './s3Objects.js';
+export { createDynamoFileRowStore } from './dynamoFileRows.js';
+export type { DynamoFileRowStoreOptions } from './dynamoFileRows.js';

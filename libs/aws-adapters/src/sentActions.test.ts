@@ -1,4 +1,5 @@
 import { BatchWriteItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { CopyObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { entriesOf, SentActionsRecorder } from './sentActions.js';
@@ -37,5 +38,28 @@ describe('SentActionsRecorder', () => {
       'tableIndexes dynamodb:Query',
       'workQueue sqs:SendMessage',
     ]);
+  });
+
+  it('names the S3 actions a command is authorized as, one or two of them', () => {
+    // Prepare
+    const recorder = new SentActionsRecorder();
+
+    // Act
+    const sent = recorder.add({
+      s3: [
+        new GetObjectCommand({ Bucket: 'b', Key: 'incoming/a.csv' }),
+        new CopyObjectCommand({ Bucket: 'b', Key: 'raw/a.csv', CopySource: 'b/incoming/a.csv' }),
+        new ListObjectsV2Command({ Bucket: 'b' }),
+      ],
+    });
+
+    // Assess
+    expect(sent).toEqual(['bucket s3:GetObject', 'bucket s3:ListBucket', 'bucket s3:PutObject']);
+    expect(recorder.toJSON()).toEqual({
+      table: [],
+      tableIndexes: [],
+      workQueue: [],
+      bucket: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'],
+    });
   });
 });

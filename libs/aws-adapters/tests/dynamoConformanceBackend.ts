@@ -1,7 +1,5 @@
 import {
-  CreateTableCommand,
   DeleteTableCommand,
-  DescribeTableCommand,
   DynamoDBClient,
   PutItemCommand,
   type AttributeValue,
@@ -9,7 +7,7 @@ import {
 import { formatIsoDate } from '@gapless/pipeline-core';
 import { createDynamoSeriesStore } from '../src/dynamoSeriesStore.js';
 import { shardOf } from '../src/shard.js';
-import { tableDefinition } from '../src/tableDefinition.js';
+import { createPipelineTable } from './createPipelineTable.js';
 import type { ConformanceBackend, OpenBackend } from './storeConformance.js';
 
 /**
@@ -35,7 +33,7 @@ export function dynamoConformanceBackend(client: () => DynamoDBClient, prefix: s
     tables += 1;
     const tableName = `${prefix}-${tables}`;
     const dynamo = client();
-    await createTable(dynamo, tableName);
+    await createPipelineTable(dynamo, tableName);
     return {
       store: createDynamoSeriesStore({ tableName, client: dynamo, now, sleep: async () => {} }),
       async seedLegacy(infoType, day, item) {
@@ -59,41 +57,4 @@ export function dynamoConformanceBackend(client: () => DynamoDBClient, prefix: s
       },
     };
   };
-}
-
-/** The table as `tableDefinition` describes it (string keys, both sparse indexes with their INCLUDE lists), ACTIVE. */
-export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const { partitionKey, sortKey, indexes } = tableDefinition;
-  const indexList = Object.values(indexes);
-  const keyNames = [
-    partitionKey,
-    sortKey,
-    ...indexList.flatMap((index) => [index.partitionKey, index.sortKey]),
-  ];
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: keyNames.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: indexList.map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.nonKeyAttributes] },
-      })),
-    }),
-  );
-  // dynalite keeps a new table CREATING for a moment, even with createTableMs 0.
-  for (let poll = 0; poll < 100; poll += 1) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`table ${tableName} did not become ACTIVE`);
 }

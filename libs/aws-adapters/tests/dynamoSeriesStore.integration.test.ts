@@ -21,7 +21,7 @@ import {
 import { createDynamoSeriesStore } from '../src/dynamoSeriesStore.js';
 import { toAttributeMap } from '../src/itemAttributes.js';
 import { shardOf } from '../src/shard.js';
-import { createTable } from './dynamoConformanceBackend.js';
+import { createPipelineTable } from './createPipelineTable.js';
 
 // dynalite (the DynamoDB API in Node) in this process, on loopback, spoken to over HTTP by the real SDK.
 const require = createRequire(import.meta.url);
@@ -43,7 +43,7 @@ beforeAll(async () => {
   const { port } = server.address() as AddressInfo;
   endpoint = `http://127.0.0.1:${port}`;
   client = makeClient();
-  await createTable(client, tableName);
+  await createPipelineTable(client, tableName);
   store = createDynamoSeriesStore({ tableName, client, sleep: async () => {} });
 });
 

@@ -6,8 +6,8 @@ export const CATALOG_FILE = 'libs/catalog/series.json';
 
 /**
  * The catalog as code: {@link CATALOG_FILE}, validated when this module loads and bundled into every
- * function at build time, so a change to it is a change to the three functions (Nx sees them affected and
- * the deploy workflow ships them).
+ * function at build time, so a change to it is a change to every function that imports it (Nx sees them
+ * affected and the deploy workflow ships them).
  */
 export const DEFAULT_CATALOG: readonly SeriesDefinition[] = Object.freeze(
   parseCatalog(catalogJson, CATALOG_FILE),

@@ -84,3 +84,61 @@ export { NEIGHBOURS_CHECKED } from './seriesStore.js';
 export type { WorkQueue, SendReport, FailedSend } from './workQueue.js';
 export type { Observation, FetchOptions, SeriesSource } from './source.js';
 export { sourceWindowDays, sgsDailyWindowDays } from './sourceWindows.js';
+
+// The lake export: rows, partitions and their layout, fingerprints and markers, and its ports
+export {
+  EXPORTED_STATUSES,
+  isExportedRow,
+  LAKE_COLUMNS,
+  LAKE_PARTITION_KEYS,
+  LAKE_FILE_NAME,
+  DEFAULT_LAKE_PREFIX,
+  hivePathEscape,
+  partitionPath,
+  partitionKey,
+  yearOf,
+  exportedRowsByYear,
+} from './lakePartitions.js';
+export type { LakeRow } from './lakePartitions.js';
+export {
+  LAKE_LAYOUT_VERSION,
+  fnv1a64,
+  fingerprintRows,
+  planPartitions,
+  nextMarker,
+} from './lakeFingerprint.js';
+export type { PartitionFingerprint, ExportMarker, PartitionPlan } from './lakeFingerprint.js';
+export type { LakeTable, LakeBucket } from './lakePorts.js';
+
+// History files (csv_ingest): the rows' rules, the decision against what is stored, and the ports
+export {
+  FileColumn,
+  MAX_SOURCE_TEXT,
+  FILE_SOURCE_PREFIX,
+  detectDelimiter,
+  readFileHeader,
+  parseFileValue,
+  checkFileRow,
+  fileItemSource,
+} from './fileRows.js';
+export type {
+  FileDelimiter,
+  FileLayout,
+  FileProblem,
+  FileRowContext,
+  GoodFileRow,
+  BadFileRow,
+  CheckedFileRow,
+} from './fileRows.js';
+export { FileRowAction, decideFileRow, replacesItem } from './fileRowDecision.js';
+export { FileRowKeys } from './fileRowKeys.js';
+export type {
+  StoredDay,
+  StoredDays,
+  FileRowItem,
+  FileRowWriteOutcome,
+  DayRange,
+  FileRowStore,
+} from './fileRowStore.js';
+export { ObjectAbsence, ObjectStoreError } from './objectStore.js';
+export type { ObjectStore, OpenedObject, TextObjectWriter } from './objectStore.js';

@@ -25,7 +25,7 @@ const everyTestRan = (task: TaskTree): boolean =>
  */
 export function checkSentActions(
   recordPath: URL,
-  clients: { dynamodb?: MockedClient; sqs?: MockedClient },
+  clients: { dynamodb?: MockedClient; sqs?: MockedClient; s3?: MockedClient },
 ): void {
   const record = JSON.parse(readFileSync(recordPath, 'utf8')) as SentActions;
   const recorder = new SentActionsRecorder();
@@ -34,7 +34,11 @@ export function checkSentActions(
   let file: TaskTree | undefined;
   afterEach(({ task }) => {
     file = task.file;
-    const sent = recorder.add({ dynamodb: commands(clients.dynamodb), sqs: commands(clients.sqs) });
+    const sent = recorder.add({
+      dynamodb: commands(clients.dynamodb),
+      sqs: commands(clients.sqs),
+      s3: commands(clients.s3),
+    });
     const unrecorded = sent.filter((action) => !entriesOf(record).includes(action));
     expect(unrecorded, 'sent, but missing from sent-actions.json (so from its role)').toEqual([]);
   });
