@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { unzipSync } from 'fflate';
 import { bundleLambda, lambdaBuildOptions } from '@gapless/nx-plugin/bundleLambda';
+import { defaultZipBudgetBytes, zipBudgetOf } from '@gapless/nx-plugin/zip-budgets';
 import { bundleImports, sdkAndPowertoolsEntry, sdkOnlyEntry } from './coldStartBaselines.js';
 import { round, verdict } from './figures.js';
 import { lambdaApps, workspaceRoot } from './lambdaApps.js';
@@ -14,11 +15,18 @@ import { median, quantile } from './stats.js';
 import type { SectionResult, SectionRow } from './section.js';
 
 const run = promisify(execFile);
-/** Where the baselines resolve their packages from: where the functions' code resolves them. */
-const baselineResolveDir = join(workspaceRoot, 'libs', 'pipeline-core');
+/**
+ * Where the baselines resolve their packages from: where the functions' SDK clients resolve (the adapters
+ * library, which declares them; its S3 client is its own copy, not the root's).
+ */
+const baselineResolveDir = join(workspaceRoot, 'libs', 'aws-adapters');
 
-/** Issue 3 ("Size"): each zip at most 200 KB, each cold import at most 1.15x its SDK-only bundle's. */
-const TARGETS = { ratio_to_sdk_only: 1.15, max_zip_bytes: 200_000 } as const;
+/**
+ * Issue 3 ("Size"): each zip at most 200 KB, each cold import at most 1.15x its SDK-only bundle's. The zip
+ * figure is the pipeline's own (the functions on the default budget); a function with a budget of its own
+ * (`@gapless/nx-plugin/zip-budgets`, issue 15) is reported against that one.
+ */
+const TARGETS = { ratio_to_sdk_only: 1.15, max_zip_bytes: defaultZipBudgetBytes } as const;
 /** Fresh processes per bundle; odd, so the median is one real run. */
 const RUNS = Number(process.env['COLD_START_RUNS'] ?? 21);
 /** The quantile the quiet figures are taken at (see {@link FunctionColdStart.quiet_ratio}). */
@@ -54,11 +62,21 @@ export interface ColdStartFigures {
     readonly met: boolean;
   };
   readonly bundle: {
+    /** The largest zip among the functions held to the default budget (the pipeline's three). */
     readonly max_zip_bytes: number;
-    readonly per_function: Record<string, { zip_bytes: number; sdk_only_bytes: number }>;
+    readonly per_function: Record<string, FunctionZip>;
     readonly target: number;
+    /** Every function within its own budget. */
     readonly met: boolean;
   };
+}
+
+/** One function's zip against its budget. */
+export interface FunctionZip {
+  readonly zip_bytes: number;
+  readonly sdk_only_bytes: number;
+  readonly budget_bytes: number;
+  readonly met: boolean;
 }
 
 /** The three files one function is measured with, and the sizes reported. */
@@ -132,6 +150,7 @@ process.stdout.write(JSON.stringify({ import_ms: performance.now() - t }));`;
       PATH: process.env['PATH'] ?? '',
       TABLE_NAME: 'cold-start-table',
       QUEUE_URL: 'http://127.0.0.1:9/000000000000/cold-start-queue',
+      LAKE_BUCKET: 'cold-start-lake',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'cold-start',
       AWS_SECRET_ACCESS_KEY: 'cold-start',
@@ -193,10 +212,17 @@ function figures(
       powertools_quiet_floor: round(quiet('sdkAndPowertools') / quiet('sdkOnly'), 2),
       ratio_to_sdk_and_powertools: round(ours / powertools, 2),
     };
-    sizePer[name] = { zip_bytes: zipBytes, sdk_only_bytes: sdkOnlyBytes };
+    const budget = zipBudgetOf(name);
+    sizePer[name] = {
+      zip_bytes: zipBytes,
+      sdk_only_bytes: sdkOnlyBytes,
+      budget_bytes: budget,
+      met: zipBytes <= budget,
+    };
   }
   const ratio = Math.max(...Object.values(coldPer).map((f) => f.ratio));
-  const maxZip = Math.max(...contenders.map((c) => c.zipBytes));
+  const onDefault = contenders.filter((c) => zipBudgetOf(c.name) === defaultZipBudgetBytes);
+  const maxZip = Math.max(0, ...onDefault.map((c) => c.zipBytes));
   return {
     cold_start: {
       ratio_to_sdk_only: ratio,
@@ -209,7 +235,7 @@ function figures(
       max_zip_bytes: maxZip,
       per_function: sizePer,
       target: TARGETS.max_zip_bytes,
-      met: maxZip <= TARGETS.max_zip_bytes,
+      met: Object.values(sizePer).every((zip) => zip.met),
     },
   };
 }
@@ -220,18 +246,26 @@ export async function coldStartSection(): Promise<SectionResult> {
   const { cold_start: cold, bundle } = result;
   const rows: SectionRow[] = [];
   for (const [name, f] of Object.entries(cold.per_function)) {
+    const zip = bundle.per_function[name]!;
     rows.push([
       name,
       `import ${f.median_ms} ms vs SDK-only ${f.sdk_only_median_ms} ms = ${f.ratio}x (quiet ${f.quiet_ratio}x); ` +
         `SDK + Powertools alone ${f.powertools_floor}x (quiet ${f.powertools_quiet_floor}x), ` +
         `the function ${f.ratio_to_sdk_and_powertools}x of that; ` +
-        `zip ${bundle.per_function[name]!.zip_bytes} B`,
+        `zip ${zip.zip_bytes} B ${verdict(zip.met, `<= ${zip.budget_bytes}`)}`,
     ]);
   }
+  const ownBudgets = Object.entries(bundle.per_function).filter(
+    ([, z]) => z.budget_bytes !== TARGETS.max_zip_bytes,
+  );
   rows.push([
     'worst',
-    `${cold.ratio_to_sdk_only}x ${verdict(cold.met, `<= ${TARGETS.ratio_to_sdk_only}`)}; largest zip ` +
-      `${bundle.max_zip_bytes} B ${verdict(bundle.met, `<= ${TARGETS.max_zip_bytes}`)}`,
+    `${cold.ratio_to_sdk_only}x ${verdict(cold.met, `<= ${TARGETS.ratio_to_sdk_only}`)}; largest zip on the ` +
+      `${TARGETS.max_zip_bytes} B budget ${bundle.max_zip_bytes} B; ` +
+      `every zip within its budget: ${bundle.met ? 'yes' : 'no: target not met'}` +
+      (ownBudgets.length > 0
+        ? ` (own budgets: ${ownBudgets.map(([n, z]) => `${n} ${z.budget_bytes} B`).join(', ')})`
+        : ''),
   ]);
   return {
     title: `cold start: median import of each function vs its SDK clients and commands alone (${cold.runs} fresh processes each, interleaved)`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lambdaApps } from './lambdaApps.js';
 import { syncNoop } from './syncNoop.js';
 
 describe('syncNoop', () => {
@@ -10,7 +11,7 @@ describe('syncNoop', () => {
     expect(result.figures).toMatchObject({
       noop_update_calls: 0,
       control_update_calls: 1,
-      functions: 3,
+      functions: lambdaApps().length,
       rollback_restores_previous: 1,
     });
     expect(result.rows.find(([label]) => label === 'UpdateFunctionCode calls')?.[1]).toBe('0 (target = 0)');

@@ -4,7 +4,16 @@
  * function's lists must equal what its handler's tests saw it send (`apps/<fn>/sent-actions.json`), and the
  * deploy role's what tools/sync-lambdas calls (`deployIamActions`): tests hold both equalities.
  */
+import { type BucketName, bucketLayout } from './bucketLayout.js';
 import { listFunctionApps } from './functionApps.js';
+
+/** What one function may do on the objects of one of the stack's buckets, by key prefix. */
+export interface BucketPermissions {
+  /** Which bucket (`bucketLayout`'s names). */
+  bucket: BucketName;
+  /** Object actions by key prefix: each is granted on `<bucket arn>/<prefix>*` only, never the whole bucket. */
+  objects: Readonly<Record<string, readonly string[]>>;
+}
 
 /** What one function may do, by resource. */
 export interface FunctionPermissions {
@@ -14,6 +23,8 @@ export interface FunctionPermissions {
   tableIndexes: readonly string[];
   /** On the work queue (producing only; consuming is granted by the event source mapping). */
   workQueue: readonly string[];
+  /** On its bucket's objects; absent when it calls no S3 API. */
+  bucket?: BucketPermissions;
 }
 
 export const functionPermissions = {
@@ -44,7 +55,37 @@ export const functionPermissions = {
     tableIndexes: ['dynamodb:Query'],
     workQueue: ['sqs:SendMessage'],
   },
+  // Reads an upload (HEAD, then GET twice) under incoming/; copies it to raw/ (a copy reads its source and
+  // writes its target); streams the rejected report to rejected/ (a multipart upload once it is large,
+  // aborted if the file fails); reads the series' items, writes the good rows in batches, and writes a row
+  // that may replace a stored value with a conditional put (re-read when refused).
+  csv_ingest: {
+    table: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
+    tableIndexes: [],
+    workQueue: [],
+    bucket: {
+      bucket: 'ingest',
+      objects: {
+        [bucketLayout.ingest.incoming]: ['s3:GetObject'],
+        [bucketLayout.ingest.raw]: ['s3:PutObject'],
+        [bucketLayout.ingest.rejected]: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      },
+    },
+  },
+  // Reads each series' items and its export marker; writes one Parquet file per changed partition under
+  // lake/, then the marker.
+  lake_export: {
+    table: ['dynamodb:Query', 'dynamodb:PutItem'],
+    tableIndexes: [],
+    workQueue: [],
+    bucket: { bucket: 'lake', objects: { [bucketLayout.lake.export]: ['s3:PutObject'] } },
+  },
 } as const satisfies Record<string, FunctionPermissions>;
+
+/** Every S3 action a function's permissions hold, sorted and once each: what its sent-actions.json lists. */
+export function bucketActionsOf(permissions: FunctionPermissions): string[] {
+  return [...new Set(Object.values(permissions.bucket?.objects ?? {}).flat())].sort();
+}
 
 /** A function of the pipeline: a directory under `apps/` whose permissions are listed above. */
 export type FunctionName = keyof typeof functionPermissions;

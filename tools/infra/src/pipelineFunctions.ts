@@ -6,12 +6,21 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type FunctionName, functionNames, functionPermissions } from './permissions.js';
+import { bucketLayout } from './bucketLayout.js';
+import { functionArchitecture, functionSettings } from './functionSettings.js';
+import {
+  type FunctionName,
+  functionNames,
+  functionPermissions,
+  type FunctionPermissions,
+} from './permissions.js';
+import type { PipelineBuckets } from './pipelineBuckets.js';
 import type { PipelineData } from './pipelineData.js';
 
 /** What the functions need to know. */
 export interface PipelineFunctionsProps {
   data: PipelineData;
+  buckets: PipelineBuckets;
   /** Where `nx build` wrote `<name>/<name>.zip`. */
   distDir: string;
   maxRetries: number;
@@ -19,39 +28,13 @@ export interface PipelineFunctionsProps {
   scraperMaxConcurrency: number;
 }
 
-// The scheduled functions run one at a time (reserved concurrency 1): two overlapping clustering runs could
-// open two leases over the same dates when their streams start on different dates, and each lease's first
-// request would count once for dates asked twice (docs/DESIGN.md, "Races"). Recheck runs may overlap safely.
-const settings: Record<
-  FunctionName,
-  { timeoutSeconds: number; memoryMb: number; description: string; reservedConcurrency?: number }
-> = {
-  data_clustering: {
-    timeoutSeconds: 300,
-    memoryMb: 512,
-    description: 'Finds missing dates and enqueues them',
-    reservedConcurrency: 1,
-  },
-  scraper: {
-    timeoutSeconds: queueDefinition.scraperTimeoutSeconds,
-    memoryMb: 512,
-    description: 'Downloads queued date ranges and writes them to the table',
-  },
-  retry_recheck: {
-    timeoutSeconds: 300,
-    memoryMb: 256,
-    description: 'Re-enqueues due retries, quarantines the rest',
-    reservedConcurrency: 1,
-  },
-};
-
 /** The alias every trigger invokes. tools/sync-lambdas moves it after a smoke invocation; nothing here does. */
 export const liveAlias = 'live';
 
 /**
  * The functions (one per directory under `apps/`), each with its own role holding exactly the actions listed
  * in `functionPermissions` on its own resources, its own log group, and its alias `live`, which the
- * schedules and the scraper's SQS event source invoke (never `$LATEST`).
+ * schedules, the scraper's SQS event source and the ingest bucket's notification invoke (never `$LATEST`).
  *
  * After the first `cdk deploy`, code and alias belong to tools/sync-lambdas: the code's asset hash is a
  * constant and version 1 and the alias never change in the template, so CloudFormation, which updates only
@@ -74,6 +57,14 @@ export class PipelineFunctions extends Construct {
       data_clustering: { ...shared, QUEUE_URL: workQueue.queueUrl },
       scraper: { ...shared, MAX_RETRIES: String(props.maxRetries) },
       retry_recheck: { ...shared, QUEUE_URL: workQueue.queueUrl, MAX_RETRIES: String(props.maxRetries) },
+      // The bucket comes with each S3 event; its size limit is the function's own default.
+      csv_ingest: { ...shared },
+      // The prefix is set, not left to the function's default: its role is scoped to this one.
+      lake_export: {
+        ...shared,
+        LAKE_BUCKET: props.buckets.lake.bucketName,
+        LAKE_PREFIX: bucketLayout.lake.export,
+      },
     };
     const functions: Partial<Record<FunctionName, lambda.Function>> = {};
     const aliases: Partial<Record<FunctionName, lambda.Alias>> = {};
@@ -109,13 +100,14 @@ export class PipelineFunctions extends Construct {
       description: `Execution role of ${name}: only the calls it makes`,
     });
     logGroup.grantWrite(role);
-    addPermissions(role, name, props.data);
-    const { timeoutSeconds, memoryMb, description, reservedConcurrency } = settings[name];
+    addPermissions(role, functionPermissions[name], props);
+    const { timeoutSeconds, memoryMb, description, reservedConcurrency } = functionSettings[name];
     return new lambda.Function(this, name, {
       functionName: name,
       description,
       runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture:
+        functionArchitecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
       handler: 'index.handler',
       // The zip in dist/apps at the first deploy; a constant hash, so a later deploy never uploads another.
       code: lambda.Code.fromAsset(join(props.distDir, name, `${name}.zip`), {
@@ -150,8 +142,11 @@ function liveAliasOf(scope: Construct, name: string, fn: lambda.Function): lambd
   return new lambda.Alias(scope, `${name}Live`, { aliasName: liveAlias, version: first });
 }
 
-function addPermissions(role: iam.Role, name: FunctionName, data: PipelineData): void {
-  const allowed = functionPermissions[name];
+function addPermissions(
+  role: iam.Role,
+  allowed: FunctionPermissions,
+  { data, buckets }: PipelineFunctionsProps,
+): void {
   const indexArns = Object.values(tableDefinition.indexes).map(
     (i) => `${data.table.tableArn}/index/${i.name}`,
   );
@@ -160,6 +155,13 @@ function addPermissions(role: iam.Role, name: FunctionName, data: PipelineData):
     [allowed.tableIndexes, indexArns],
     [allowed.workQueue, [data.workQueue.queueArn]],
   ];
+  // Object actions on the keys under their prefix only (`arn/prefix*`): csv_ingest may read uploads but not
+  // overwrite them, and write copies and reports but not read them back.
+  if (allowed.bucket !== undefined) {
+    const { bucket, objects } = allowed.bucket;
+    for (const [prefix, actions] of Object.entries(objects))
+      statements.push([actions, [buckets.objectsArn(bucket, `${prefix}*`)]]);
+  }
   for (const [actions, resources] of statements) {
     if (actions.length > 0) role.addToPolicy(new iam.PolicyStatement({ actions: [...actions], resources }));
   }

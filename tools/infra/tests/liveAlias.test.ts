@@ -59,13 +59,21 @@ describe('traffic through the alias live', () => {
     expect(aliasIds).toHaveLength(functionNames.length);
   });
 
-  it('points the SQS event source mapping and every schedule at an alias, never at $LATEST', () => {
+  it('points the SQS event source mapping, every schedule and the S3 notification at an alias, never at $LATEST', () => {
     // Act
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
     const targets = Object.values(template.findResources('AWS::Events::Rule')).flatMap(
       (rule) => (rule.Properties as { Targets: { Arn: unknown }[] }).Targets,
     );
     const invokePermissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+    const notifications = Object.values(template.findResources('AWS::S3::Bucket')).flatMap(
+      (bucket) =>
+        (
+          bucket.Properties as {
+            NotificationConfiguration?: { LambdaConfigurations: { Function: unknown }[] };
+          }
+        ).NotificationConfiguration?.LambdaConfigurations ?? [],
+    );
 
     // Assess
     expect(mappings).toHaveLength(1);
@@ -75,9 +83,13 @@ describe('traffic through the alias live', () => {
         true,
       );
     }
-    expect(targets).toHaveLength(3);
+    expect(targets).toHaveLength(4);
     for (const target of targets) expect(aliasIds).toContain((target.Arn as { Ref: string }).Ref);
-    expect(invokePermissions).toHaveLength(3);
+    expect(notifications).toHaveLength(1);
+    for (const notification of notifications)
+      expect(aliasIds).toContain((notification.Function as { Ref: string }).Ref);
+    // One per rule target and one for S3.
+    expect(invokePermissions).toHaveLength(targets.length + notifications.length);
     for (const permission of invokePermissions)
       expect(aliasIds).toContain(
         (permission.Properties as { FunctionName: { Ref: string } }).FunctionName.Ref,
@@ -106,8 +118,9 @@ describe('after the first cdk deploy, code and alias belong to sync-lambdas', ()
     expect(after.map((fn) => fn.FunctionName)).toEqual([...functionNames]);
     expect(after.map((fn) => fn.Code)).toEqual(before.map((fn) => fn.Code));
     // The configuration change does reach the functions' $LATEST (sync-lambdas then publishes it).
+    const retrying = new Set(['scraper', 'retry_recheck']);
     expect(after.map((fn) => fn.Environment?.Variables.MAX_RETRIES)).toEqual(
-      functionNames.map((name) => (name === 'data_clustering' ? undefined : '7')),
+      functionNames.map((name) => (retrying.has(name) ? '7' : undefined)),
     );
   });
 });

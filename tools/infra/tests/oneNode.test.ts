@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { lambdaBuildOptions } from '@gapless/nx-plugin/bundleLambda';
 import { describe, expect, it } from 'vitest';
 import { synthesizedTemplate } from './synthesizedTemplate.js';
 
@@ -45,14 +44,6 @@ describe('one Node major everywhere', () => {
   it('declares it in engines', () => {
     // Assess
     expect(manifest.engines.node).toMatch(new RegExp(`^\\^${NODE}\\.\\d+\\.\\d+$`));
-  });
-
-  it('bundles the functions for it (esbuild target)', () => {
-    // Act
-    const { target } = lambdaBuildOptions(join(root, 'apps', 'scraper'));
-
-    // Assess
-    expect(target).toBe(`node${NODE}`);
   });
 
   it('sets it up in every workflow', () => {

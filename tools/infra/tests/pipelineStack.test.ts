@@ -7,10 +7,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { appsDir, listFunctionApps } from '../src/functionApps.js';
 import {
+  bucketActionsOf,
   deployRolePermissions,
   type FunctionName,
   functionNames,
   functionPermissions,
+  type FunctionPermissions,
   logActions,
   queueConsumerActions,
 } from '../src/permissions.js';
@@ -23,10 +25,13 @@ import {
 } from './synthesizedTemplate.js';
 
 const { template, resources } = await synthesizedTemplate();
-/** Functions whose handler tests do not write `sent-actions.json` yet: their grants are checked by review only. */
 const ids = {
   table: logicalIdOf(template, 'AWS::DynamoDB::Table', {}),
   workQueue: logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: 'gapless-work' }),
+  buckets: {
+    ingest: logicalIdOf(template, 'AWS::S3::Bucket', { BucketName: Match.anyValue() }),
+    lake: logicalIdOf(template, 'AWS::S3::Bucket', { BucketName: Match.absent() }),
+  },
 };
 const functionId = (name: FunctionName) =>
   logicalIdOf(template, 'AWS::Lambda::Function', { FunctionName: name });
@@ -41,6 +46,23 @@ const roleIdOf = (name: FunctionName) =>
 const tableArn = { 'Fn::GetAtt': [ids.table, 'Arn'] };
 const indexArn = (index: string) => ({ 'Fn::Join': ['', [tableArn, `/index/${index}`]] });
 const queueArn = { 'Fn::GetAtt': [ids.workQueue, 'Arn'] };
+/**
+ * How the template names the keys under `prefix` of one of the buckets (`arn/prefix*`): the ingest bucket by
+ * its fixed name (its notification waits for csv_ingest, so csv_ingest's role must not wait for it).
+ */
+const objectsArn = (bucket: keyof typeof ids.buckets, prefix: string) =>
+  bucket === 'ingest'
+    ? {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            `:s3:::gapless-ingest-${testDeployment.account}-us-east-1/${prefix}*`,
+          ],
+        ],
+      }
+    : { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.buckets[bucket], 'Arn'] }, `/${prefix}*`]] };
 
 /** Action -> sorted resources, for comparing a role's grants as a whole. */
 function grants(statements: Statement[]): Record<string, string[]> {
@@ -63,6 +85,9 @@ function expectedGrants(name: FunctionName): Record<string, string[]> {
   add(allowed.table, tableArn);
   for (const index of ['retry-due', 'quarantined']) add(allowed.tableIndexes, indexArn(index));
   add(allowed.workQueue, queueArn);
+  const bucket = (allowed as FunctionPermissions).bucket;
+  for (const [prefix, actions] of Object.entries(bucket?.objects ?? {}))
+    add(actions, objectsArn(bucket!.bucket, prefix));
   if (name === 'scraper') add(queueConsumerActions, queueArn);
   const logGroupArn = {
     'Fn::GetAtt': [
@@ -86,14 +111,16 @@ describe('least privilege', () => {
   });
 
   it.each(functionNames)(
-    '%s is granted exactly the actions its handler tests saw it send (apps/%s/sent-actions.json)',
+    '%s is granted exactly the actions its handler tests saw it send (its sent-actions.json)',
     (name) => {
       // Prepare
       const sorted = (p: SentActions) => ({
         table: [...p.table].sort(),
         tableIndexes: [...p.tableIndexes].sort(),
         workQueue: [...p.workQueue].sort(),
+        bucket: [...(p.bucket ?? [])].sort(),
       });
+      const allowed: FunctionPermissions = functionPermissions[name];
 
       // Act
       const record = JSON.parse(
@@ -101,7 +128,7 @@ describe('least privilege', () => {
       ) as SentActions;
 
       // Assess
-      expect(sorted(functionPermissions[name])).toEqual(sorted(record));
+      expect(sorted({ ...allowed, bucket: bucketActionsOf(allowed) })).toEqual(sorted(record));
     },
   );
 
@@ -259,7 +286,7 @@ describe('queues', () => {
 });
 
 describe('functions', () => {
-  it('run the scheduled functions one at a time, and leave the scraper to its event source cap', () => {
+  it('run the scheduled functions one at a time, the scraper under its event source cap, csv_ingest once per upload', () => {
     // Prepare
     const reserved = (name: Parameters<typeof functionId>[0]) =>
       (resources[functionId(name)]?.Properties as { ReservedConcurrentExecutions?: number })
@@ -268,13 +295,17 @@ describe('functions', () => {
     // Act / Assess
     expect(reserved('data_clustering')).toBe(1);
     expect(reserved('retry_recheck')).toBe(1);
+    expect(reserved('lake_export')).toBe(1);
     expect(reserved('scraper')).toBeUndefined();
+    expect(reserved('csv_ingest')).toBeUndefined();
   });
 
   it.each([
     ['data_clustering', ['TABLE_NAME', 'QUEUE_URL', 'MAX_MESSAGE_BYTES']],
     ['scraper', ['TABLE_NAME', 'MAX_RETRIES', 'MAX_MESSAGE_BYTES']],
     ['retry_recheck', ['TABLE_NAME', 'QUEUE_URL', 'MAX_RETRIES', 'MAX_MESSAGE_BYTES']],
+    ['csv_ingest', ['TABLE_NAME', 'MAX_MESSAGE_BYTES']],
+    ['lake_export', ['TABLE_NAME', 'LAKE_BUCKET', 'LAKE_PREFIX', 'MAX_MESSAGE_BYTES']],
   ] as const)('%s runs index.handler on nodejs22.x with its configuration', (name, variables) => {
     // Act
     const props = resources[functionId(name)]?.Properties as {
@@ -291,7 +322,7 @@ describe('functions', () => {
 });
 
 describe('schedules and alarms', () => {
-  it('run data_clustering daily and weekly in audit mode, retry_recheck every 30 minutes', () => {
+  it('run data_clustering daily and weekly in audit mode, retry_recheck every 30 minutes, lake_export daily at 01:00', () => {
     // Act
     const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => {
       const p = r.Properties as { ScheduleExpression: string; Targets: { Input?: string }[] };
@@ -303,6 +334,7 @@ describe('schedules and alarms', () => {
       ['cron(0 22 * * ? *)', '{"mode":"routine"}'],
       ['cron(30 23 ? * SUN *)', '{"mode":"audit"}'],
       ['rate(30 minutes)', undefined],
+      ['cron(0 1 * * ? *)', undefined],
     ]);
   });
 
@@ -311,7 +343,7 @@ describe('schedules and alarms', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
 
     // Assess
-    expect(Object.keys(alarms)).toHaveLength(5);
+    expect(Object.keys(alarms)).toHaveLength(2 + functionNames.length);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Namespace: 'AWS/SQS',

@@ -20,6 +20,8 @@ export function lambdaTargets(appRoot: string, name: string): Record<string, Tar
         `{workspaceRoot}/${buildScript}`,
         '{workspaceRoot}/tools/nx-plugin/src/**/*.ts',
         '!{workspaceRoot}/tools/nx-plugin/src/**/*.test.ts',
+        // The zips' size budgets are read by the checks, never by the build.
+        '!{workspaceRoot}/tools/nx-plugin/src/zipBudgets.ts',
         '{workspaceRoot}/package-lock.json',
         { externalDependencies: ['esbuild', 'fflate'] },
       ],
