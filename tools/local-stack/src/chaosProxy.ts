@@ -2,8 +2,18 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { tableDefinition } from '@gapless/aws-adapters';
 import { loopbackHost } from './emulators.js';
 import { appliedWrites, isSeries } from './appliedWrites.js';
+import {
+  askingForCapacity,
+  callerOf,
+  type CapacityCounts,
+  consumesCapacity,
+  createCapacityLedger,
+  withoutAddedCapacity,
+} from './dynamoCapacity.js';
+import { createIndexWriteCounter } from './indexWrites.js';
 import { seededRandom } from './seededRandom.js';
 
 type Json = Record<string, unknown>;
@@ -59,6 +69,14 @@ export interface ChaosProxy {
   itemWriteRequests(): number;
   /** BatchWriteItem calls that were cut short, and the items handed back as unprocessed. */
   injected(): { readonly batchWrites: number; readonly items: number };
+  /**
+   * Request units consumed so far, as DynamoDB bills them (see dynamoCapacity.ts): the emulator's
+   * `ConsumedCapacity` of every item call (the proxy asks for it), units of refused conditional writes, and
+   * the secondary indexes' write units (see indexWrites.ts), which the emulator does not count.
+   */
+  capacity(): Readonly<CapacityCounts & { readonly indexWriteUnits: number }>;
+  /** The same units per calling function (its SDK user agent's `app/<name>`; `unknown` for other clients). */
+  capacityByFunction(): ReadonlyMap<string, Readonly<CapacityCounts & { readonly indexWriteUnits: number }>>;
   /** Requests received, by operation (`Query`, ...), throttled ones included: what the clients sent. */
   calls(): ReadonlyMap<string, number>;
   /** Requests answered with the throttling error (never forwarded). */
@@ -130,6 +148,11 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
   let itemWriteRequests = 0;
   let throttled = 0;
   const injected = { batchWrites: 0, items: 0 };
+  const capacity = createCapacityLedger();
+  const indexWrites = createIndexWriteCounter(Object.values(tableDefinition.indexes), [
+    tableDefinition.partitionKey,
+    tableDefinition.sortKey,
+  ]);
 
   const forward = (req: IncomingMessage, body: Buffer) =>
     new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
@@ -160,18 +183,28 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
     const input = operation === '' ? undefined : parseJson(body);
     const cut = operation === 'BatchWriteItem' && input && rate > 0 && random() < rate;
     const plan = cut ? splitBatch(input, random) : undefined;
-    const sent = plan ? Buffer.from(JSON.stringify(plan.forwarded)) : body;
+    const forwarded = plan ? plan.forwarded : input;
+    // Every item call asks for its ConsumedCapacity, so the units of the run are DynamoDB's own sizing.
+    const measured = forwarded && consumesCapacity(operation) ? askingForCapacity(forwarded) : forwarded;
+    const sent = measured === input ? body : Buffer.from(JSON.stringify(measured));
     const answer = plan && plan.count === 0 ? emptyBatchAnswer() : await forward(req, sent);
     if (input) itemWriteRequests += writeRequestsOf(operation, input);
-    if (answer.status === 200 && input) {
-      const forwarded = plan ? plan.forwarded : input;
-      const output = parseJson(answer.body);
+    const output = input && measured !== undefined ? parseJson(answer.body) : undefined;
+    const caller = callerOf(req.headers);
+    if (measured && !(plan && plan.count === 0))
+      capacity.add(caller, operation, measured, answer.status, output);
+    if (answer.status === 200 && input && forwarded) {
       observe(operation, forwarded, output, traffic);
       writes.push(...appliedWrites(operation, forwarded, output));
+      capacity.addIndexWrites(caller, indexWrites.applied(operation, forwarded, output));
     }
     let payload = answer.body;
+    if (input && output && answer.status === 200 && measured !== forwarded) {
+      payload = Buffer.from(JSON.stringify(withoutAddedCapacity(input, output)));
+    }
     if (plan && answer.status === 200) {
-      payload = Buffer.from(JSON.stringify(withUnprocessed(parseJson(answer.body) ?? {}, plan.withheld)));
+      const base = parseJson(payload) ?? {};
+      payload = Buffer.from(JSON.stringify(withUnprocessed(base, plan.withheld)));
       injected.batchWrites += 1;
       injected.items += plan.withheldCount;
     }
@@ -201,6 +234,8 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
     itemWriteRequests: () => itemWriteRequests,
     writeLog: () => [...writes],
     injected: () => ({ ...injected }),
+    capacity: () => capacity.total(),
+    capacityByFunction: () => capacity.byCaller(),
     calls: () => new Map(calls),
     throttled: () => throttled,
     stop: () =>

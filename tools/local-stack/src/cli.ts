@@ -53,7 +53,10 @@ async function dispatch(command: CliCommand, io: CliIo): Promise<number> {
       const resources = await setupResources(command.tableName, io.env);
       io.out(
         `table ${resources.tableName} ready (TTL ${resources.timeToLive})\n` +
-          `work queue ${resources.queueUrl}\ndead-letter queue ${resources.deadLetterQueueUrl}\n`,
+          `work queue ${resources.queueUrl}\ndead-letter queue ${resources.deadLetterQueueUrl}\n` +
+          (resources.buckets
+            ? `ingest bucket ${resources.buckets.ingest}\nlake bucket ${resources.buckets.lake}\n`
+            : 'no buckets: no S3 endpoint is set (deployed buckets come from the infrastructure)\n'),
       );
       return ExitCode.Ok;
     }
@@ -117,7 +120,7 @@ async function run(options: RunCliOptions, io: CliIo): Promise<number> {
         if (talk) {
           io.err(
             `local stack up: DynamoDB ${stack.endpoints.dynamoDirect} (functions via ${stack.endpoints.dynamo}), ` +
-              `SQS ${stack.endpoints.sqs}; functions log: ${options.pipeline.logPath ?? '(none)'}\n`,
+              `SQS ${stack.endpoints.sqs} (and S3); functions log: ${options.pipeline.logPath ?? '(none)'}\n`,
           );
         }
       },
@@ -144,7 +147,21 @@ async function run(options: RunCliOptions, io: CliIo): Promise<number> {
 function toRunSummary(result: LocalPipelineResult): RunSummary {
   const { startedAt, finishedAt, durationMs, cycles, converged, options, series, totals, quarantine } =
     result;
-  return { startedAt, finishedAt, durationMs, cycles, converged, options, series, totals, quarantine };
+  return {
+    startedAt,
+    finishedAt,
+    durationMs,
+    cycles,
+    converged,
+    options,
+    series,
+    totals,
+    quarantine,
+    ...(result.ingest ? { ingest: result.ingest } : {}),
+    ...(result.usage ? { usage: result.usage } : {}),
+    ...(result.cost ? { cost: result.cost } : {}),
+    ...(result.lakeExport ? { lakeExport: result.lakeExport } : {}),
+  };
 }
 
 function describeFailure(error: unknown): string {

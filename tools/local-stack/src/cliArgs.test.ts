@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCli } from './cliArgs.js';
 import { UsageError } from './errors.js';
@@ -97,9 +100,65 @@ describe('parseCli', () => {
     [['quarantine', 'release', '--series', 'X#Y'], 'exactly one of'],
     [['quarantine'], 'list or release'],
     [['deploy'], 'unknown command "deploy"'],
+    [['--ingest', 'missing.csv'], '--ingest missing.csv: no such file'],
   ])('refuses %j with a specific message', (argv, message) => {
     // Act / Assess
     expect(() => parseCli(argv, cwd)).toThrow(UsageError);
     expect(() => parseCli(argv, cwd)).toThrow(message);
+  });
+
+  it('takes --ingest more than once, as files resolved against the working directory', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'cli-args-'));
+    writeFileSync(join(dir, 'a.csv'), 'info_type,date,value\n');
+    writeFileSync(join(dir, 'b.csv'), 'info_type,date,value\n');
+
+    // Act
+    const command = parseCli(['--ingest', 'a.csv', '--ingest', join(dir, 'b.csv')], dir);
+    const without = parseCli([], dir);
+    rmSync(dir, { recursive: true });
+
+    // Assess
+    expect(command).toMatchObject({
+      kind: 'run',
+      options: { pipeline: { ingest: [join(dir, 'a.csv'), join(dir, 'b.csv')] } },
+    });
+    expect(without).not.toHaveProperty('options.pipeline.ingest');
+  });
+});
+
+describe('parseCli: the cost options', () => {
+  it('reads --region, --catalog and --dist-dir', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'gapless-cli-'));
+    const catalog = [{ info_type: 'SIM#A', source: 'simulated', calendar: 'daily', start: '2026-01-01' }];
+    writeFileSync(join(dir, 'catalog.json'), JSON.stringify(catalog));
+
+    try {
+      // Act
+      const command = parseCli(
+        ['--region', 'sa-east-1', '--catalog', 'catalog.json', '--dist-dir', 'zips'],
+        dir,
+      );
+
+      // Assess
+      expect(command).toMatchObject({
+        kind: 'run',
+        options: { pipeline: { region: 'sa-east-1', catalog, distDir: join(dir, 'zips') } },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a region without a price table and a catalog that is not a JSON array, naming the flag', () => {
+    // Act and Assess
+    expect(() => parseCli(['--region', 'mars-1'], cwd)).toThrow(UsageError);
+    expect(() => parseCli(['--region', 'mars-1'], cwd)).toThrow(
+      /--region must be one with a price table \(.*us-east-1.*\), got "mars-1"/,
+    );
+    expect(() => parseCli(['--catalog', '/nonexistent/catalog.json'], cwd)).toThrow(
+      /^--catalog \/nonexistent\/catalog.json: /,
+    );
   });
 });

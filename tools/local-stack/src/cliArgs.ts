@@ -1,8 +1,11 @@
 import { parseIsoDate } from '@gapless/pipeline-core';
+import { priceRegions } from '@gapless/cost';
 import { parseSimulatedFaults } from '@gapless/sources';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
+import { checkIngestFiles } from './ingestArgs.js';
 import type { ChaosOptions, FaultRates, LocalPipelineOptions } from './runLocalPipeline.js';
 
 /** What the command line asked for. */
@@ -61,6 +64,10 @@ const optionSpec = {
   concurrency: { type: 'string' },
   table: { type: 'string' },
   check: { type: 'string' },
+  ingest: { type: 'string', multiple: true },
+  region: { type: 'string' },
+  catalog: { type: 'string' },
+  'dist-dir': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof optionSpec; allowPositionals: true }>>['values'];
@@ -122,6 +129,7 @@ function runOptions(values: Values, cwd: string, dataDir: string | undefined): R
   }
   if (values.from !== undefined) isoDate('--from', values.from);
   const faults = faultRates(values);
+  const ingest = checkIngestFiles(values.ingest ?? [], cwd);
   const pipeline: LocalPipelineOptions = {
     source,
     ...(faults ? { faults } : {}),
@@ -136,6 +144,10 @@ function runOptions(values: Values, cwd: string, dataDir: string | undefined): R
       : {}),
     ...(values.from ? { from: values.from } : {}),
     ...(dataDir ? { dataDir } : {}),
+    ...(ingest.length > 0 ? { ingest } : {}),
+    ...(values.region === undefined ? {} : { region: priceRegion(values.region) }),
+    ...(values.catalog === undefined ? {} : { catalog: catalogFile(resolve(cwd, values.catalog)) }),
+    ...(values['dist-dir'] === undefined ? {} : { distDir: resolve(cwd, values['dist-dir']) }),
     maxCycles: integer('--cycles', values.cycles, 50, 1),
     ...(values['max-retries'] === undefined
       ? {}
@@ -152,6 +164,27 @@ function runOptions(values: Values, cwd: string, dataDir: string | undefined): R
     json: values.json === true,
     reportPath: resolve(cwd, values.report ?? '.local-stack/report.html'),
   };
+}
+
+/** `--catalog FILE`: a catalog in its JSON form (an array, as `SERIES_CATALOG`); validated with the run. */
+function catalogFile(path: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--catalog ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!Array.isArray(parsed)) throw new UsageError(`--catalog ${path}: must hold a JSON array of series`);
+  return parsed;
+}
+
+/** `--region`: a region with a price table (tools/cost/prices), for the run's cost estimate. */
+function priceRegion(region: string): string {
+  const regions = priceRegions();
+  if (!regions.includes(region)) {
+    throw new UsageError(`--region must be one with a price table (${regions.join(', ')}), got "${region}"`);
+  }
+  return region;
 }
 
 /** `--faults` (JSON rates) or `--fault-rate` (one total, spread evenly); `--chaos` alone means 30%. */
@@ -229,13 +262,15 @@ function integer(
 
 /** The usage text of `npm start -- --help`. */
 export const usage = `Usage: npm start -- [run] [options]      (or: npx tsx tools/local-stack/src/cli.ts ...)
-       npm run setup                     create the table and queues where AWS_ENDPOINT_URL_* point
+       npm run setup                     create the table and queues where AWS_ENDPOINT_URL_* point (and the
+                                         ingest and lake buckets when an S3 endpoint is set)
        npm run catalog -- [--json] [--check FILE]   the catalog in force, or validate a catalog file
        npm run quarantine -- list [--series INFO_TYPE] [--data-dir DIR] [--json]
        npm run quarantine -- release --series INFO_TYPE (--date D | --from D --to D | --all) [--data-dir DIR]
 
-Runs the whole pipeline locally: DynamoDB and SQS emulators on loopback, the three functions from their
-built zips, cycles of data_clustering -> scraper (through an SQS poller) -> retry_recheck until nothing is left.
+Runs the whole pipeline locally: DynamoDB, SQS and S3 emulators on loopback, the functions from their built
+zips: csv_ingest for each --ingest file, then cycles of data_clustering -> scraper (through an SQS poller) ->
+retry_recheck until nothing is left, then lake_export writes the changed partitions as Parquet to the lake.
 
 Options of run:
   --source simulated|live  simulated (default) or the real BCB APIs (reaches the internet)
@@ -246,6 +281,13 @@ Options of run:
   --series A,B             only these series (e.g. CURRENCY#USD,INFLATION#IPCA)
   --from YYYY-MM-DD        start every series at this date instead of the catalog's start
   --data-dir DIR           keep the table on disk in DIR: the next run only fetches new gaps
+  --ingest FILE            load a CSV file (header info_type,date,value[,source]) before the first cycle:
+                           uploaded to incoming/<its name> of the ingest bucket, then csv_ingest runs on the
+                           S3 event; repeat for more files. Rows ingested and rejected are in the summary
+  --catalog FILE           run this catalog (a JSON array, as SERIES_CATALOG) instead of the built-in one
+  --dist-dir DIR           run the zips built in DIR (DIR/<function>/<function>.zip) instead of dist/apps
+  --region R               price the run's estimated AWS cost at this region's list prices (default
+                           us-east-1; tables: tools/cost/prices)
   --cycles N               cycle limit (default 50)
   --max-retries N          retries per date before quarantine (default 5)
   --seed N                 seed of the simulated values, faults and chaos (default 42)

@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { EmulatorStartError } from './errors.js';
+import { s3RequestKind, signingKeyOf, type S3RequestKind, type S3RequestShape } from './s3RequestKind.js';
+import { createSqsRequestCounter, type SqsRequestCounter, type SqsRequestCounts } from './sqsRequestCount.js';
 
 // dynalite and its LevelDB are CommonJS.
 const require = createRequire(import.meta.url);
@@ -34,10 +36,27 @@ export interface EmulatorOptions {
   readonly sqsPort?: number;
 }
 
-/** Running emulators. The SQS emulator keeps its queues in memory only: recreate them after a restart. */
+/** S3 requests an emulator answered, by the access key that signed them, then by operation. */
+export type S3RequestCounts = ReadonlyMap<string, Readonly<Partial<Record<S3RequestKind, number>>>>;
+
+/**
+ * Running emulators. fauxqs keeps its queues, buckets and objects in memory only: recreate them after a
+ * restart (only DynamoDB has a data directory).
+ */
 export interface Emulators {
   readonly dynamoEndpoint: string;
   readonly sqsEndpoint: string;
+  /**
+   * S3, path-style only (`http://127.0.0.1:port/bucket/key`): fauxqs serves it on the same port as SQS, told
+   * apart by the request (SQS POSTs JSON to `/`).
+   */
+  readonly s3Endpoint: string;
+  /** Every S3 request answered so far, by signing access key and operation (for usage counts). */
+  s3Requests(): S3RequestCounts;
+  /** The SQS requests signed with `accessKey` so far, as SQS bills them (for usage counts). */
+  sqsRequests(accessKey: string): SqsRequestCounts;
+  /** The same, per calling function. */
+  sqsRequestsByFunction(accessKey: string): ReadonlyMap<string, SqsRequestCounts>;
   /** Closes both servers and frees their ports; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -48,15 +67,17 @@ interface RunningServer {
 }
 
 /**
- * Starts dynalite (DynamoDB) and fauxqs (SQS) in this process on loopback ports. A busy port or an
+ * Starts dynalite (DynamoDB) and fauxqs (SQS and S3) in this process on loopback ports. A busy port or an
  * unusable data directory fails with an {@link EmulatorStartError} that says which, and leaves nothing
  * running.
  */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const dynamo = await startDynalite(options.dataDir, options.dynamoPort ?? 0);
   let sqs: RunningServer;
+  const s3Requests = new Map<string, Partial<Record<S3RequestKind, number>>>();
+  const sqsCounter = createSqsRequestCounter();
   try {
-    sqs = await startFauxqs(options.sqsPort ?? 0);
+    sqs = await startFauxqs(options.sqsPort ?? 0, s3Requests, sqsCounter);
   } catch (error) {
     await dynamo.stop();
     throw error;
@@ -65,6 +86,10 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   return {
     dynamoEndpoint: dynamo.endpoint,
     sqsEndpoint: sqs.endpoint,
+    s3Endpoint: sqs.endpoint,
+    s3Requests: () => new Map([...s3Requests].map(([key, kinds]) => [key, { ...kinds }])),
+    sqsRequests: (accessKey) => sqsCounter.counts(accessKey),
+    sqsRequestsByFunction: (accessKey) => sqsCounter.countsByFunction(accessKey),
     stop: () => (stopping ??= Promise.all([dynamo.stop(), sqs.stop()]).then(() => undefined)),
   };
 }
@@ -88,9 +113,24 @@ async function startDynalite(dataDir: string | undefined, port: number): Promise
   };
 }
 
-async function startFauxqs(port: number): Promise<RunningServer> {
+async function startFauxqs(
+  port: number,
+  s3Requests: Map<string, Partial<Record<S3RequestKind, number>>>,
+  sqsCounter: SqsRequestCounter,
+): Promise<RunningServer> {
   // fauxqs' own startFauxqs() binds 0.0.0.0; building the app and listening ourselves keeps it on loopback.
   const app = buildApp({ logger: false });
+  // Counted as they arrive, refused ones included: S3 bills a request whatever it answers.
+  app.addHook('onRequest', async (request: S3RequestShape) => {
+    const kind = s3RequestKind(request);
+    if (kind === undefined) return;
+    const signer = signingKeyOf(request.headers);
+    const counts = s3Requests.get(signer) ?? {};
+    counts[kind] = (counts[kind] ?? 0) + 1;
+    s3Requests.set(signer, counts);
+  });
+  // SQS requests with their answer (a receive is billed by the messages it returns).
+  app.addHook('onSend', sqsCounter.onSend);
   try {
     await app.listen({ port, host: loopbackHost });
   } catch (error) {

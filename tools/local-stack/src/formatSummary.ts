@@ -1,3 +1,5 @@
+import { formatCost } from '@gapless/cost';
+import { ingestExportLines } from './formatIngestExport.js';
 import type { RunSummary } from './runSummary.js';
 
 const shownQuarantine = 10;
@@ -57,6 +59,7 @@ export function formatSummary(summary: RunSummary): string {
     `${summary.cycles} cycle(s), ${state}, ${(summary.durationMs / 1000).toFixed(1)} s; ` +
       `${t.messagesSent} messages sent, ${t.itemsWritten} items written, ${t.deadLetters} in the dead-letter queue`,
   );
+  lines.push(...ingestExportLines(summary));
   if (summary.quarantine.length > 0) {
     lines.push('', `Set aside for an operator (${summary.quarantine.length}):`);
     for (const entry of summary.quarantine.slice(0, shownQuarantine)) {
@@ -70,6 +73,7 @@ export function formatSummary(summary: RunSummary): string {
       );
     }
   }
+  if (summary.cost) lines.push('', ...formatCost(summary.cost, 'Estimated AWS cost of this run'));
   return lines.join('\n');
 }
 

@@ -6,6 +6,10 @@ export interface FunctionEnvInput {
   /** Where the functions reach DynamoDB (the chaos proxy) and SQS. */
   readonly dynamoEndpoint: string;
   readonly sqsEndpoint: string;
+  /** Where the functions reach S3 (`AWS_ENDPOINT_URL_S3`; they address it path-style, see `createS3Client`). */
+  readonly s3Endpoint?: string;
+  /** `LAKE_BUCKET`: where lake_export writes its Parquet files. */
+  readonly lakeBucket?: string;
   readonly region: string;
   readonly sourceMode: 'simulated' | 'live';
   /** `SIMULATED_FAULTS` as JSON (rates and seed). */
@@ -36,6 +40,8 @@ export function functionEnv(input: FunctionEnvInput): Record<string, string> {
     QUEUE_URL: input.queueUrl,
     AWS_ENDPOINT_URL_DYNAMODB: input.dynamoEndpoint,
     AWS_ENDPOINT_URL_SQS: input.sqsEndpoint,
+    ...(input.s3Endpoint === undefined ? {} : { AWS_ENDPOINT_URL_S3: input.s3Endpoint }),
+    ...(input.lakeBucket === undefined ? {} : { LAKE_BUCKET: input.lakeBucket }),
     AWS_REGION: input.region,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',

@@ -25,3 +25,11 @@ export type { ClusteringStack, ClusteringStackOptions } from './clusteringStack.
 export type { SourceRequestRecord } from './sourceRequestLog.js';
 export type { DeliveryLog } from './sqsPoller.js';
 export type { CycleProgress } from './runCycles.js';
+export { localBucketNames, ensureBuckets, checkBucketName } from './s3Buckets.js';
+export type { BucketNames } from './s3Buckets.js';
+export { objectCreatedEvent, encodeEventKey } from './s3Event.js';
+export type { CreatedObject } from './s3Event.js';
+export type { IngestSummary, IngestedFile, IngestCounts } from './ingestFiles.js';
+export type { LakeExportSummary, LakeSeriesExport } from './lakeExportStep.js';
+export type { S3RequestKind } from './s3RequestKind.js';
+export type { S3RequestCounts } from './emulators.js';

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { billedMs } from '@gapless/cost';
 import { unzipSync } from 'fflate';
 import { compileHost } from './compileHost.js';
 import { InvocationError } from './errors.js';
@@ -34,12 +35,25 @@ export interface LambdaRunnerStats {
   readonly errors: number;
 }
 
+/**
+ * What the function's invocations would be billed for on Lambda, as timed here: each invocation from the
+ * event sent to the answer (or the crash, or the timeout) in its host, each INIT from the host's start to
+ * its handler being ready (a failed init too), every time rounded up to the next millisecond.
+ */
+export interface LambdaRunnerUsage {
+  readonly invocations: number;
+  readonly billedMs: number;
+  readonly coldStarts: number;
+  readonly initBilledMs: number;
+}
+
 /** A function run from its built zip in child processes, one invocation per process at a time. */
 export interface LambdaRunner {
   invoke(event: unknown, options?: InvokeOptions): Promise<unknown>;
   /** Invocations running now. */
   inFlight(): number;
   stats(): LambdaRunnerStats;
+  usage(): LambdaRunnerUsage;
   /** Ends every host process (waiting for none of their invocations); safe to call twice. */
   stop(): Promise<void>;
 }
@@ -72,6 +86,17 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
   const hosts: Host[] = [];
   const waiters: (() => void)[] = [];
   const counts = { invocations: 0, coldStarts: 0, crashes: 0, errors: 0 };
+  const billed = { invocations: 0, billedMs: 0, coldStarts: 0, initBilledMs: 0 };
+  const timing: InvocationTiming = {
+    invoked(ms) {
+      billed.invocations += 1;
+      billed.billedMs += billedMs(ms);
+    },
+    initialized(ms) {
+      billed.coldStarts += 1;
+      billed.initBilledMs += billedMs(ms);
+    },
+  };
   const compiled = compileHost();
   compiled.catch(() => {}); // reported by the invocations that need it
   let nextId = 1;
@@ -90,7 +115,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
       if (idle) return claim(idle);
       if (hosts.filter((host) => host.alive).length < options.maxConcurrency) {
         counts.coldStarts += 1;
-        const host = spawnHost(options, script);
+        const host = spawnHost(options, script, timing);
         hosts.push(host);
         return claim(host);
       }
@@ -116,7 +141,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
         throw error;
       });
       try {
-        return await invokeOn(host, options, nextId++, event, invokeOptions);
+        return await invokeOn(host, options, nextId++, event, invokeOptions, timing);
       } catch (error) {
         if (error instanceof InvocationError && error.kind !== 'error') counts.crashes += 1;
         else counts.errors += 1;
@@ -128,6 +153,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
     },
     inFlight: () => running,
     stats: () => ({ ...counts }),
+    usage: () => ({ ...billed }),
     async stop() {
       stopped = true;
       waiters.splice(0).forEach((wake) => wake());
@@ -140,7 +166,14 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
   };
 }
 
-function spawnHost(options: LambdaRunnerOptions, script: string): Host {
+/** Where the hosts report how long each INIT and each invocation took, in milliseconds. */
+interface InvocationTiming {
+  invoked(ms: number): void;
+  initialized(ms: number): void;
+}
+
+function spawnHost(options: LambdaRunnerOptions, script: string, timing: InvocationTiming): Host {
+  const spawnedAt = performance.now();
   // Plain `node`, no loader: only the function's own bundle is imported, as in Lambda's runtime.
   const child = fork(script, [], {
     execArgv: [],
@@ -148,6 +181,8 @@ function spawnHost(options: LambdaRunnerOptions, script: string): Host {
       PATH: process.env.PATH ?? '',
       TZ: 'UTC',
       AWS_LAMBDA_FUNCTION_NAME: options.name,
+      // Only the SDK's user agent changes (`app/<name>`): how the emulators' counters tell the functions apart.
+      AWS_SDK_UA_APP_ID: options.name,
       LOCAL_LAMBDA_CODE_DIR: options.codeDir,
       ...options.env,
     },
@@ -165,8 +200,11 @@ function spawnHost(options: LambdaRunnerOptions, script: string): Host {
   ready.catch(() => {}); // observed by the invocation that waits on it
   const host: Host = { child, ready, busy: false, alive: true };
   child.on('message', (reply: HostReply) => {
-    if (reply.type === 'ready') markReady();
-    else if (reply.type === 'init-error') {
+    if (reply.type === 'ready') {
+      timing.initialized(performance.now() - spawnedAt);
+      markReady();
+    } else if (reply.type === 'init-error') {
+      timing.initialized(performance.now() - spawnedAt);
       failInit(toInvocationError(options.name, 'init', reply.error));
       // Lambda retries a failed init on the next invocation, in a fresh environment.
       child.kill('SIGKILL');
@@ -192,9 +230,11 @@ async function invokeOn(
   id: number,
   event: unknown,
   invokeOptions: InvokeOptions,
+  timing: InvocationTiming,
 ): Promise<unknown> {
   await host.ready;
   const deadline = Date.now() + options.timeoutMs;
+  const started = performance.now();
   const reply = await new Promise<HostReply | Error>((resolve) => {
     const timers: NodeJS.Timeout[] = [];
     host.pending = {
@@ -218,6 +258,7 @@ async function invokeOn(
     }
     host.child.send({ type: 'invoke', id, requestId: randomUUID(), event, deadline });
   });
+  timing.invoked(performance.now() - started);
   if (reply instanceof Error) throw reply;
   if (reply.type === 'error') throw toInvocationError(options.name, 'error', reply.error);
   if (reply.type === 'result') return reply.result;

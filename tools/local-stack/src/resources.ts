@@ -17,8 +17,10 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { S3Client } from '@aws-sdk/client-s3';
 import { checkMaxMessageBytes, queueDefinition, tableDefinition } from '@gapless/aws-adapters';
 import { LocalStackError, ResourceMismatchError } from './errors.js';
+import { ensureBuckets, localBucketNames, type BucketNames } from './s3Buckets.js';
 import { schemaDifferences, tableSchema } from './tableSchema.js';
 import { emulatorCredentials, type ClientCredentials } from './toolCredentials.js';
 
@@ -29,6 +31,13 @@ export interface ResourceOptions {
    */
   readonly dynamoEndpoint?: string;
   readonly sqsEndpoint?: string;
+  /**
+   * An S3 emulator (path-style): the ingest and lake buckets are created there. Absent: no bucket is made,
+   * as deployed buckets are the infrastructure's (encryption, TLS-only policy, lifecycle, notification).
+   */
+  readonly s3Endpoint?: string;
+  /** Default {@link localBucketNames}. */
+  readonly buckets?: Partial<BucketNames>;
   /**
    * What signs requests to the endpoints above. Default: the local stack's dummy keys, right for emulators
    * the caller started and runs the functions on; for an endpoint someone else runs, the keys the functions
@@ -55,11 +64,14 @@ export interface LocalResources {
   readonly deadLetterQueueUrl: string;
   /** dynalite has no UpdateTimeToLive: claims then simply never expire locally. */
   readonly timeToLive: 'enabled' | 'unsupported-by-endpoint';
+  /** The buckets made on `s3Endpoint`; absent when none was given. */
+  readonly buckets?: BucketNames;
 }
 
 /**
  * Creates the pipeline's table (with its sparse indexes and TTL) and its work and dead-letter queues on the
- * given endpoints, from the same definitions the infrastructure code uses. Safe to run again: what exists
+ * given endpoints, from the same definitions the infrastructure code uses, and the ingest and lake buckets
+ * when an S3 endpoint is given. Safe to run again: what exists
  * and matches is kept, queue attributes are brought back to the definition, and a table whose keys or
  * indexes differ is refused with a {@link ResourceMismatchError} listing the differences (nothing is
  * changed: dropping the table would drop its data).
@@ -71,14 +83,21 @@ export async function ensureResources(options: ResourceOptions): Promise<LocalRe
   const at = (endpoint: string | undefined) => (endpoint === undefined ? {} : { endpoint, credentials });
   const dynamo = new DynamoDBClient({ region, ...at(options.dynamoEndpoint) });
   const sqs = new SQSClient({ region, ...at(options.sqsEndpoint) });
+  const s3 = options.s3Endpoint
+    ? new S3Client({ region, forcePathStyle: true, ...at(options.s3Endpoint) })
+    : undefined;
   try {
     await ensureTable(dynamo, tableName);
     const timeToLive = await ensureTimeToLive(dynamo, tableName);
     const queues = await ensureQueues(sqs, options);
-    return { tableName, ...queues, timeToLive };
+    if (s3 === undefined) return { tableName, ...queues, timeToLive };
+    const buckets = { ...localBucketNames, ...options.buckets };
+    await ensureBuckets(s3, [buckets.ingest, buckets.lake]);
+    return { tableName, ...queues, timeToLive, buckets };
   } finally {
     dynamo.destroy();
     sqs.destroy();
+    s3?.destroy();
   }
 }
 

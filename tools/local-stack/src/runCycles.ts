@@ -39,7 +39,7 @@ const maxWaitMs = 10_000;
 const progressEveryMs = 1_000;
 
 /** EventBridge's scheduled event, as the scheduled functions receive it. */
-function scheduledEvent(region: string, functionName: string) {
+export function scheduledEvent(region: string, functionName: string) {
   return {
     version: '0',
     id: crypto.randomUUID(),

@@ -1,12 +1,23 @@
 import { DEFAULT_CATALOG, loadCatalog } from '@gapless/catalog';
 import { parseIsoDate, servingSource, SourceId, type SeriesDefinition } from '@gapless/pipeline-core';
 import { queueDefinition } from '@gapless/aws-adapters';
+import { deployment, loadPriceTable, PriceTableError, priceUsage, type PriceTable } from '@gapless/cost';
 import { fileURLToPath } from 'node:url';
 import type { ItemWriteRecord, SeriesTraffic } from './chaosProxy.js';
+import { collectUsage } from './collectUsage.js';
 import { UsageError } from './errors.js';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from './localStack.js';
+import { moreVerbose } from './functionLog.js';
+import { ingestIntoStack } from './ingestFiles.js';
+import { exportStackLake } from './lakeExportStep.js';
+import {
+  startLocalStack,
+  type LocalStack,
+  type LocalStackOptions,
+  type OptionalFunctionName,
+} from './localStack.js';
 import { runCycles, type CycleOutcome, type CycleProgress } from './runCycles.js';
 import type { RunSummary } from './runSummary.js';
+import type { S3RequestKind } from './s3RequestKind.js';
 import { countSourceRequests, type SourceRequestRecord } from './sourceRequestLog.js';
 import type { DeliveryLog } from './sqsPoller.js';
 import { summarizeSeries } from './summarize.js';
@@ -60,10 +71,21 @@ export interface LocalPipelineOptions {
   readonly onProgress?: (progress: CycleProgress) => void;
   /** Called once the stack is up, before the first cycle (a test may send its own messages). */
   readonly beforeCycles?: (stack: LocalStackHandle) => Promise<void>;
-  /** Called after the last cycle, before teardown (a test may inspect the emulators). */
+  /** Called after the last cycle, before the lake export and teardown (a test may inspect the emulators). */
   readonly afterCycles?: (stack: LocalStackHandle) => Promise<void>;
+  /**
+   * Local CSV files to load before the first cycle: each is uploaded to `incoming/<name>` of the ingest bucket
+   * and csv_ingest is invoked with the S3 event for it (needs the csv_ingest zip).
+   */
+  readonly ingest?: readonly string[];
+  /** End the run with a lake export (lake_export with its scheduled event; needs its zip). Default true. */
+  readonly lakeExport?: boolean;
+  /** Called after the lake export, before teardown (a test may read the lake bucket). */
+  readonly afterLakeExport?: (stack: LocalStackHandle) => Promise<void>;
   /** Include every table item in the result (`tableSnapshot`). */
   readonly snapshot?: boolean;
+  /** The region whose list prices the run's `cost` uses (default us-east-1; see tools/cost/prices). */
+  readonly region?: string;
 }
 
 /** What hooks and tests can reach while the stack runs. */
@@ -77,6 +99,9 @@ export type LocalStackHandle = Pick<
   | 'readAllItems'
   | 'deadLetterBodies'
   | 'sourceRequests'
+  | 's3'
+  | 'buckets'
+  | 's3Requests'
 > & {
   /** Item writes asked of DynamoDB so far, as billed (see ChaosProxy.itemWriteRequests). */
   itemWriteRequests(): number;
@@ -106,6 +131,8 @@ export type LocalPipelineResult = RunSummary & {
   /** The functions' EMF metrics, summed. */
   metrics: Record<string, number>;
   stats: Record<string, number>;
+  /** S3 requests the functions made (uploads and reads by the stack itself not included), by operation. */
+  s3Requests: Partial<Record<S3RequestKind, number>>;
 };
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -121,6 +148,7 @@ export async function runLocalPipeline(options: LocalPipelineOptions = {}): Prom
   const startedAt = new Date();
   const seed = options.seed ?? 42;
   const catalog = selectCatalog(options);
+  const prices = priceTableFor(options.region ?? 'us-east-1');
   const stack = await startLocalStack(stackOptions(options, catalog, seed));
   const handle: LocalStackHandle = {
     ...stack,
@@ -128,6 +156,9 @@ export async function runLocalPipeline(options: LocalPipelineOptions = {}): Prom
   };
   try {
     await options.beforeCycles?.(handle);
+    // Before the cycles, so that gap detection finds the file's dates present and asks the source for none
+    // of them, as a history loaded before the schedule's next run would be.
+    const ingest = await ingestIntoStack(stack, options.ingest ?? []);
     const outcome = await runCycles(stack, catalog, {
       maxCycles: options.maxCycles ?? 50,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? defaultVisibilitySeconds,
@@ -137,14 +168,23 @@ export async function runLocalPipeline(options: LocalPipelineOptions = {}): Prom
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     await options.afterCycles?.(handle);
+    const lakeExport =
+      options.lakeExport === false || outcome.interrupted ? undefined : await exportStackLake(stack);
+    await options.afterLakeExport?.(handle);
     const sourceRequestLog = stack.sourceRequests();
     const summary = await summarizeRun(stack, catalog, outcome, {
       startedAt,
       options: describeOptions(options, seed),
       sourceRequests: sourceRequestsBySeries(catalog, options.source ?? 'simulated', sourceRequestLog),
     });
+    const usage = await collectUsage(stack, outcome.stats, summary.durationMs);
     return {
       ...summary,
+      usage,
+      cost: priceUsage(usage, prices, deployment),
+      ingest,
+      ...(lakeExport ? { lakeExport } : {}),
+      s3Requests: stack.s3Requests(),
       interrupted: outcome.interrupted,
       ...(options.snapshot ? { tableSnapshot: await stack.readAllItems() } : {}),
       sourceRequestLog,
@@ -161,6 +201,14 @@ export async function runLocalPipeline(options: LocalPipelineOptions = {}): Prom
   }
 }
 
+/** The functions beyond the pipeline's three that this run uses. */
+function optionalFunctions(options: LocalPipelineOptions): OptionalFunctionName[] {
+  return [
+    ...((options.ingest ?? []).length > 0 ? (['csv_ingest'] as const) : []),
+    ...(options.lakeExport === false ? [] : (['lake_export'] as const)),
+  ];
+}
+
 function stackOptions(
   options: LocalPipelineOptions,
   catalog: readonly SeriesDefinition[],
@@ -168,11 +216,15 @@ function stackOptions(
 ): LocalStackOptions {
   return {
     distDir: options.distDir ?? `${repoRoot}dist/apps`,
+    optionalFunctions: optionalFunctions(options),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.logPath === null
       ? {}
       : { logPath: options.logPath ?? `${repoRoot}.local-stack/functions.log` }),
     ...(options.echoLog ? { echoLog: options.echoLog } : {}),
+    // The functions log at the deployed level too when it is more verbose, so the log's volume is the
+    // deployment's; the file still shows only the level asked for.
+    logLevels: { show: options.logLevel ?? 'WARN', count: deployment.logLevel },
     unprocessedRate: options.chaos?.unprocessedRate ?? 0,
     seed,
     scraperConcurrency: options.concurrency ?? 2,
@@ -182,7 +234,7 @@ function stackOptions(
       simulatedFaults: JSON.stringify({ ...options.faults, seed }),
       ...(catalog === DEFAULT_CATALOG ? {} : { catalog }),
       ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
-      logLevel: options.logLevel ?? 'WARN',
+      logLevel: moreVerbose(options.logLevel ?? 'WARN', deployment.logLevel),
       pendingTimeoutSeconds: 5,
       inflightTimeoutSeconds: 5,
       ...(options.extraEnv ? { extra: options.extraEnv } : {}),
@@ -266,6 +318,16 @@ async function summarizeRun(
   };
 }
 
+/** The price table of `region`; an unknown region is a usage error that names the tables there are. */
+function priceTableFor(region: string): PriceTable {
+  try {
+    return loadPriceTable(region);
+  } catch (error) {
+    if (error instanceof PriceTableError) throw new UsageError(`--region: ${error.message}`);
+    throw error;
+  }
+}
+
 /** The catalog of this run: the given or built-in one, filtered by `series`, starts moved to `from`. */
 export function selectCatalog(
   options: Pick<LocalPipelineOptions, 'catalog' | 'series' | 'from'>,
@@ -300,6 +362,8 @@ function describeOptions(options: LocalPipelineOptions, seed: number): Record<st
     maxRetries: options.maxRetries ?? 5,
     chaos: options.chaos ?? {},
     concurrency: options.concurrency ?? 2,
+    ingest: options.ingest ?? [],
+    lakeExport: options.lakeExport !== false,
   };
 }
 

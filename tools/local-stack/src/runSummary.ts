@@ -1,3 +1,7 @@
+import type { CostEstimate, RunUsage } from '@gapless/cost';
+import type { IngestSummary } from './ingestFiles.js';
+import type { LakeExportSummary } from './lakeExportStep.js';
+
 /**
  * What one run of the local stack did and where every series stands at its end. The CLI prints it, `--json`
  * emits it, and the HTML report renders it: keep the shape stable (add fields, never rename them).
@@ -34,6 +38,14 @@ export interface RunSummary {
     retryCount: number;
     lastError: string;
   }[];
+  /** The files given with `--ingest`, loaded by csv_ingest before the first cycle (empty without it). */
+  ingest?: IngestSummary;
+  /** The lake export (lake_export) that ends every run; absent when the run did none (stopped, or turned off). */
+  lakeExport?: LakeExportSummary;
+  /** What the run used, in the units AWS bills (see tools/cost/src/usage.ts). */
+  usage?: RunUsage;
+  /** The run's estimated AWS cost by service, at the list prices of one region (tools/cost). */
+  cost?: CostEstimate;
   reportPath?: string;
 }
 

@@ -8,6 +8,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import { billedSqsRequests } from '@gapless/cost';
 import type { InvokeOptions } from './lambdaRunner.js';
 import { seededRandom } from './seededRandom.js';
 
@@ -46,6 +47,18 @@ export interface PollerStats {
   readonly deleted: number;
   readonly duplicatesInjected: number;
   readonly crashesInjected: number;
+  /**
+   * The requests Lambda's event source mapping would be billed for delivering these messages: each receive
+   * that returned messages and each batch delete. The poller's own extras are left out (its empty short
+   * polls, queue-depth checks and visibility heartbeats, and the chaos duplicates): the real mapping
+   * long-polls and does none of them.
+   */
+  readonly esmReceiveRequests: number;
+  readonly esmDeleteRequests: number;
+  /** Those requests as billed, per 64 KB chunk of payload. */
+  readonly esmBilledRequests: number;
+  /** Bytes of the messages received (bodies and attributes). */
+  readonly esmPayloadBytes: number;
 }
 
 /** What the mapping did to bodies, so a test can tell which messages had to reach the dead-letter queue. */
@@ -88,6 +101,10 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
     deleted: 0,
     duplicatesInjected: 0,
     crashesInjected: 0,
+    esmReceiveRequests: 0,
+    esmDeleteRequests: 0,
+    esmBilledRequests: 0,
+    esmPayloadBytes: 0,
   };
   const duplicated: string[] = [];
   const failedRecords: { body: string; receiveCount: number }[] = [];
@@ -194,6 +211,8 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
         }),
       );
       counts.deleted += result.Successful?.length ?? 0;
+      counts.esmDeleteRequests += 1;
+      counts.esmBilledRequests += billedSqsRequests(0);
     }
   };
 
@@ -223,6 +242,10 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
         continue;
       }
       counts.received += messages.length;
+      const payload = messages.reduce((sum, message) => sum + messagePayloadBytes(message), 0);
+      counts.esmReceiveRequests += 1;
+      counts.esmPayloadBytes += payload;
+      counts.esmBilledRequests += billedSqsRequests(payload);
       try {
         await deliver(messages);
       } finally {
@@ -275,6 +298,16 @@ function settlements(): Settlements {
       [...waiting].forEach((wake) => wake());
     },
   };
+}
+
+/** A message's billed payload: its body and its attributes (names, types and values). */
+export function messagePayloadBytes(message: Message): number {
+  let bytes = Buffer.byteLength(message.Body ?? '', 'utf8');
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '');
+    bytes += Buffer.byteLength(value.StringValue ?? '') + (value.BinaryValue?.length ?? 0);
+  }
+  return bytes;
 }
 
 /** An SQS message in the shape Lambda hands the function. */

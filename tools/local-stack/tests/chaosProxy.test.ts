@@ -223,3 +223,38 @@ describe('the DynamoDB chaos proxy', () => {
     expect(first).toMatchObject({ read: 31, stored: 31 });
   });
 });
+
+describe('the proxy counts request units as DynamoDB bills them', () => {
+  it("reads the emulator's units for every item call, bills refused conditions, and answers only what was asked", async () => {
+    // Prepare: 25 puts of small items (a unit each), then a Query over them with no units asked for.
+    const { client, proxy } = await proxiedTable({});
+    await client.send(new BatchWriteItemCommand({ RequestItems: { chaos: puts(25) } }));
+
+    // Act
+    const query = await client.send(
+      new QueryCommand({
+        TableName: 'chaos',
+        KeyConditionExpression: 'info_type = :p',
+        ExpressionAttributeValues: { ':p': { S: 'CURRENCY#USD' } },
+      }),
+    );
+    const refused = client.send(
+      new PutItemCommand({
+        TableName: 'chaos',
+        Item: puts(1)[0]!.PutRequest!.Item!,
+        ConditionExpression: 'attribute_not_exists(info_type)',
+      }),
+    );
+    await expect(refused).rejects.toThrow(/conditional/i);
+
+    // Assess: the Query read 25 small items (under 4 KB together), eventually consistent: half a unit.
+    expect(query.Count).toBe(25);
+    expect(query.ConsumedCapacity).toBeUndefined();
+    expect(proxy.capacity()).toEqual({
+      readUnits: 0.5,
+      writeUnits: 26,
+      computedUnits: 1,
+      indexWriteUnits: 0,
+    });
+  });
+});

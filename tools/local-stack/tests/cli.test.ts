@@ -1,5 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../src/cli.js';
@@ -175,4 +175,74 @@ describe('cli quarantine', () => {
     expect(summary.totals.ok).toBe(summary.totals.expected);
     expect(summary.totals.quarantined).toBe(0);
   }, 60_000);
+});
+
+describe('cli run --ingest', () => {
+  it('refuses a missing file by name, with the usage and exit code 2, before starting anything', async () => {
+    // Act
+    const cli = spawnCli(['--ingest', 'no-such-history.csv', '--json']);
+    const code = await cli.exited;
+
+    // Assess
+    expect(code).toBe(2);
+    expect(cli.output.stderr).toContain('--ingest no-such-history.csv: no such file');
+    expect(cli.output.stderr).toContain('--ingest FILE');
+    expect(cli.output.stdout).toBe('');
+  });
+
+  it('refuses a directory', async () => {
+    // Prepare
+    const dir = await tempDir();
+
+    // Act
+    const result = await runCli(['--ingest', dir]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`--ingest ${dir}: not a file`);
+  });
+
+  it('loads the file before the cycles and ends with a lake export, in the JSON, the text and the report', async () => {
+    // Prepare
+    const dir = await tempDir();
+    const file = join(dir, 'gbp history.csv');
+    await writeFile(
+      file,
+      'info_type,date,value\nCURRENCY#GBP,2014-06-02,5.1\nCURRENCY#GBP,2014-06-07,5.2\nNOPE#X,2014-06-02,1\n',
+    );
+    const common = ['--series', 'CURRENCY#GBP', '--from', '2026-11-02', '--ingest', file];
+    const files = (name: string) => [
+      '--report',
+      join(dir, name, 'report.html'),
+      '--log',
+      join(dir, name, 'functions.log'),
+    ];
+
+    // Act
+    const cli = spawnCli([...common, ...files('json'), '--json']);
+    const code = await cli.exited;
+    const text = await runCli([...common, ...files('text'), '--quiet']);
+
+    // Assess
+    expect(code, cli.output.stderr).toBe(0);
+    const summary = JSON.parse(cli.output.stdout) as RunSummary;
+    expect(summary.ingest).toMatchObject({
+      rowsRead: 3,
+      rowsWritten: 1,
+      rowsRejected: 2,
+      rejectedKeys: ['rejected/gbp history.csv.rejected.csv'],
+      files: [{ key: 'incoming/gbp history.csv', status: 'ingested', file }],
+    });
+    expect(summary.lakeExport?.partitionsWritten).toBeGreaterThanOrEqual(2);
+    expect(summary.lakeExport?.series.map((series) => series.infoType)).toEqual(['CURRENCY#GBP']);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toContain(
+      'ingest: 1 file(s), 3 rows read, 1 written (0 over OK values), 0 skipped (already OK), 2 rejected',
+    );
+    expect(text.out).toMatch(/lake export: \d+ partition\(s\) written/);
+    const report = await readFile(join(dir, 'json', 'report.html'), 'utf8');
+    expect(report).toContain('<code>incoming/gbp history.csv</code>');
+    expect(report).toContain('<dt>Rows rejected</dt><dd>2</dd>');
+    expect(report).toContain('<dt>Partitions exported</dt>');
+  }, 120_000);
 });

@@ -106,3 +106,22 @@ describe('createLambdaRunner', () => {
     expect(probe.stats()).toMatchObject({ coldStarts: 2, crashes: 1 });
   });
 });
+
+describe('createLambdaRunner: what Lambda would bill', () => {
+  it('times each invocation and each INIT, rounded up to the millisecond, ', async () => {
+    // Prepare
+    const { runner: probe } = await runner();
+
+    // Act: one cold start, two invocations, one of them sleeping 150 ms.
+    await probe.invoke({ n: 1 });
+    await probe.invoke({ sleepMs: 150 });
+    const usage = probe.usage();
+
+    // Assess
+    expect(usage.invocations).toBe(2);
+    expect(usage.coldStarts).toBe(1);
+    expect(usage.billedMs).toBeGreaterThanOrEqual(150 + 1);
+    expect(Number.isInteger(usage.billedMs)).toBe(true);
+    expect(usage.initBilledMs).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -35,5 +35,25 @@ describe('npm start -s -- --json', () => {
     expect(summary.series.map((series) => series.infoType)).toEqual(['CURRENCY#GBP']);
     expect(summary.reportPath).toBe(join(dir, 'report.html'));
     expect(result.stderr).toContain('data_clustering:build');
+    // The run's estimated AWS cost, from its own counts: every service once, a positive total.
+    const services = summary.cost?.services.map((service) => service.service) ?? [];
+    expect(summary.cost?.total_usd).toBeGreaterThan(0);
+    expect(new Set(services).size).toBe(services.length);
+    expect(services).toEqual(
+      expect.arrayContaining([
+        'lambda',
+        'dynamodb',
+        'sqs',
+        'eventbridge',
+        'cloudwatch_logs',
+        'cloudwatch_metrics',
+      ]),
+    );
+    expect(summary.usage?.dynamodb.writeUnits).toBeGreaterThan(0);
+    expect(summary.cost?.region).toBe('us-east-1');
+    // Every run ends with a lake export, built like the others.
+    expect(result.stderr).toContain('lake_export:build');
+    expect(summary.lakeExport?.error).toBeUndefined();
+    expect(summary.lakeExport?.partitionsWritten).toBeGreaterThan(0);
   }, 180_000);
 });

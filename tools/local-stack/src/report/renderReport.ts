@@ -1,8 +1,10 @@
 import type { RunSummary } from '../runSummary.js';
+import { renderCostSection } from './costSection.js';
 import { renderCoverageChart } from './coverageChart.js';
 import { renderCoverageLegend } from './coverageLegend.js';
 import { escapeHtml } from './escapeHtml.js';
 import { formatCount, formatDuration, formatPercent, formatTimestamp } from './formatFigures.js';
+import { renderIngestExportSection } from './ingestExportSection.js';
 import { renderQuarantineTable } from './quarantineTable.js';
 import { reportStyles } from './reportStyles.js';
 import { renderSeriesTable } from './seriesTable.js';
@@ -37,6 +39,8 @@ export function renderReport(summary: RunSummary): string {
     `<h2 id="quarantine-heading">Quarantine (${formatCount(summary.quarantine.length)})</h2>`,
     renderQuarantineTable(summary.quarantine),
     '</section>',
+    renderIngestExportSection(summary),
+    renderCostSection(summary),
     '<section aria-labelledby="options-heading"><h2 id="options-heading">Options</h2>',
     renderOptions(summary.options),
     '</section>',
@@ -94,6 +98,28 @@ function figures(summary: RunSummary): string[] {
     { name: 'Items written', value: formatCount(totals.itemsWritten) },
     { name: 'Messages sent', value: formatCount(totals.messagesSent) },
     { name: 'Dead letters', value: formatCount(totals.deadLetters), ...flagWhen(totals.deadLetters > 0) },
+    ...(summary.ingest && summary.ingest.files.length > 0
+      ? [
+          { name: 'Rows ingested', value: formatCount(summary.ingest.rowsWritten) },
+          {
+            name: 'Rows rejected',
+            value: formatCount(summary.ingest.rowsRejected),
+            ...flagWhen(summary.ingest.rowsRejected > 0),
+          },
+        ]
+      : []),
+    ...(summary.lakeExport
+      ? [
+          {
+            name: 'Partitions exported',
+            value:
+              summary.lakeExport.error === undefined
+                ? formatCount(summary.lakeExport.partitionsWritten)
+                : 'failed',
+            ...flagWhen(summary.lakeExport.error !== undefined),
+          },
+        ]
+      : []),
   ];
   return list.map(({ name, value, detail, tone }) => {
     const small = detail ? ` <span class="share">${escapeHtml(detail)}</span>` : '';
