@@ -4,6 +4,7 @@ import { backfillUnderChaos } from './backfillUnderChaos.js';
 import { batchWrites } from './batchWrites.js';
 import { clusteringScale } from './clusteringScale.js';
 import { coldStartSection } from './coldStart.js';
+import { costBackfill } from './costBackfill.js';
 import { gapDetection } from './gapDetection.js';
 import type { BenchSection, SectionResult } from './section.js';
 import { sourceRequests } from './sourceRequests.js';
@@ -24,6 +25,7 @@ const sections: Readonly<Record<string, BenchSection>> = {
   source_requests: sourceRequests,
   backfill: backfillOverhead,
   backfill_chaos: backfillUnderChaos,
+  cost: costBackfill,
 };
 
 /**
