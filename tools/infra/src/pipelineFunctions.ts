@@ -101,7 +101,8 @@ export class PipelineFunctions extends Construct {
     });
     logGroup.grantWrite(role);
     addPermissions(role, functionPermissions[name], props);
-    const { timeoutSeconds, memoryMb, description, reservedConcurrency } = functionSettings[name];
+    const { timeoutSeconds, memoryMb, description, reservedConcurrency, nodeOptions } =
+      functionSettings[name];
     return new lambda.Function(this, name, {
       functionName: name,
       description,
@@ -118,7 +119,7 @@ export class PipelineFunctions extends Construct {
       memorySize: memoryMb,
       role,
       logGroup,
-      environment,
+      environment: nodeOptions === undefined ? environment : { ...environment, NODE_OPTIONS: nodeOptions },
       ...(reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: reservedConcurrency }),
     });
   }

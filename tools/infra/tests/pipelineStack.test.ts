@@ -304,7 +304,7 @@ describe('functions', () => {
     ['data_clustering', ['TABLE_NAME', 'QUEUE_URL', 'MAX_MESSAGE_BYTES']],
     ['scraper', ['TABLE_NAME', 'MAX_RETRIES', 'MAX_MESSAGE_BYTES']],
     ['retry_recheck', ['TABLE_NAME', 'QUEUE_URL', 'MAX_RETRIES', 'MAX_MESSAGE_BYTES']],
-    ['csv_ingest', ['TABLE_NAME', 'MAX_MESSAGE_BYTES']],
+    ['csv_ingest', ['TABLE_NAME', 'MAX_MESSAGE_BYTES', 'NODE_OPTIONS']],
     ['lake_export', ['TABLE_NAME', 'LAKE_BUCKET', 'LAKE_PREFIX', 'MAX_MESSAGE_BYTES']],
   ] as const)('%s runs index.handler on nodejs22.x with its configuration', (name, variables) => {
     // Act
@@ -318,6 +318,18 @@ describe('functions', () => {
     expect(props.Environment.Variables.MAX_MESSAGE_BYTES).toBe(
       String((resources[ids.workQueue]?.Properties as { MaximumMessageSize: number }).MaximumMessageSize),
     );
+  });
+
+  it("caps csv_ingest's heap with NODE_OPTIONS, so its memory stays under a ceiling whatever the file's size", () => {
+    // Act
+    const variables = (
+      resources[functionId('csv_ingest')]?.Properties as {
+        Environment: { Variables: Record<string, string> };
+      }
+    ).Environment.Variables;
+
+    // Assess
+    expect(variables.NODE_OPTIONS).toBe('--max-old-space-size=96 --max-semi-space-size=8');
   });
 });
 
