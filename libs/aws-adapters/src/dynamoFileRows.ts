@@ -1,9 +1,7 @@
 import {
   BatchWriteItemCommand,
-  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -21,19 +19,21 @@ import {
   type StoredDay,
   type StoredDays,
 } from '@gapless/pipeline-core';
-import { callDynamo, isConditionFailure, storeError, type DynamoContext } from './dynamoContext.js';
+import {
+  callDynamo,
+  createDynamoContext,
+  isConditionFailure,
+  queryPages,
+  storeError,
+  type DynamoContext,
+  type DynamoTableOptions,
+} from './dynamoContext.js';
 import { toAttributeMap } from './itemAttributes.js';
 import { attributeMapSize } from './itemSize.js';
 import { SortedStoredDays } from './sortedStoredDays.js';
 import { tableDefinition } from './tableDefinition.js';
 
-export interface DynamoFileRowStoreOptions {
-  readonly tableName: string;
-  /** Defaults to `new DynamoDBClient({ maxAttempts })`, so the SDK's own variables apply. */
-  readonly client?: DynamoDBClient;
-  /** Attempts per call of the client built here; ignored when `client` is given. */
-  readonly maxAttempts?: number;
-  readonly now?: () => Date;
+export interface DynamoFileRowStoreOptions extends DynamoTableOptions {
   /** Back-off of the BatchWriteItem loop, for tests. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -49,14 +49,7 @@ const STATUSES: readonly string[] = Object.values(ItemStatus);
  * PutItems that hold only if the item is still what was read.
  */
 export function createDynamoFileRowStore(options: DynamoFileRowStoreOptions): FileRowStore {
-  const context: DynamoContext = {
-    client:
-      options.client ??
-      new DynamoDBClient(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-    tableName: options.tableName,
-    now: options.now ?? (() => new Date()),
-    consumed: () => {},
-  };
+  const context = createDynamoContext(options);
   const itemOf = (row: FileRowItem): Item =>
     toAttributeMap(
       okItem({
@@ -218,30 +211,6 @@ async function readStored(context: DynamoContext, infoType: string, from: Day, t
       ),
   );
   return stored;
-}
-
-/** Every page of a keyed Query, each handed to `onPage` as it arrives (no list of all rows is kept). */
-async function queryPages(
-  context: DynamoContext,
-  input: {
-    KeyConditionExpression: string;
-    ExpressionAttributeNames: Record<string, string>;
-    ExpressionAttributeValues: Record<string, AttributeValue>;
-    ProjectionExpression: string;
-    ConsistentRead: boolean;
-  },
-  onPage: (rows: Item[]) => void,
-): Promise<void> {
-  let startKey: Item | undefined;
-  do {
-    const page = await callDynamo('Query', () =>
-      context.client.send(
-        new QueryCommand({ TableName: context.tableName, ...input, ExclusiveStartKey: startKey }),
-      ),
-    );
-    onPage(page.Items ?? []);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
 }
 
 async function sendBatch<T extends { item: Item }>(context: DynamoContext, chunk: T[]): Promise<T[]> {

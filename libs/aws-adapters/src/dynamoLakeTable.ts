@@ -1,4 +1,4 @@
-import { DynamoDBClient, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   InvalidItemError,
   ItemStatus,
@@ -7,21 +7,17 @@ import {
   type LakeRow,
   type LakeTable,
 } from '@gapless/pipeline-core';
-import { callDynamo, type DynamoContext } from './dynamoContext.js';
+import {
+  createDynamoContext,
+  queryPages,
+  type DynamoContext,
+  type DynamoTableOptions,
+} from './dynamoContext.js';
 import { readExportMarkers, writeExportMarker } from './dynamoExportMarkers.js';
 import { itemKey } from './shard.js';
 import { tableDefinition } from './tableDefinition.js';
 
-export interface DynamoLakeTableOptions {
-  readonly tableName: string;
-  /** Defaults to `new DynamoDBClient({ maxAttempts })`, so the SDK's own variables apply. */
-  readonly client?: DynamoDBClient;
-  /** Attempts per call of the client built here (ignored when `client` is given). Default: the SDK's. */
-  readonly maxAttempts?: number;
-  /** Receives the capacity each call consumed. */
-  readonly onConsumedCapacity?: (units: number, operation: string) => void;
-  readonly now?: () => Date;
-}
+export type DynamoLakeTableOptions = DynamoTableOptions;
 
 type Item = Record<string, AttributeValue>;
 const { partitionKey: PK, sortKey: SK, attributes: A } = tableDefinition;
@@ -34,14 +30,7 @@ const STATUSES: readonly string[] = Object.values(ItemStatus);
  * its key.
  */
 export function createDynamoLakeTable(options: DynamoLakeTableOptions): LakeTable {
-  const context: DynamoContext = {
-    client:
-      options.client ??
-      new DynamoDBClient(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-    tableName: options.tableName,
-    now: options.now ?? (() => new Date()),
-    consumed: options.onConsumedCapacity ?? (() => {}),
-  };
+  const context = createDynamoContext(options);
   return {
     readSeriesRows: (infoType) => readSeriesRows(context, infoType),
     readExportMarkers: () => readExportMarkers(context),
@@ -57,32 +46,25 @@ export function createDynamoLakeTable(options: DynamoLakeTableOptions): LakeTabl
  */
 async function readSeriesRows(context: DynamoContext, infoType: string): Promise<LakeRow[]> {
   const rows: LakeRow[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await callDynamo('Query', () =>
-      context.client.send(
-        new QueryCommand({
-          TableName: context.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: {
-            '#pk': PK,
-            '#date': SK,
-            '#value': A.value,
-            '#status': A.status,
-            '#source': A.source,
-            '#updatedAt': A.updatedAt,
-          },
-          ExpressionAttributeValues: { ':pk': { S: infoType } },
-          ProjectionExpression: '#date, #value, #status, #source, #updatedAt',
-          ExclusiveStartKey: startKey,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      ),
-    );
-    context.consumed(page.ConsumedCapacity?.CapacityUnits ?? 0, 'Query');
-    for (const item of page.Items ?? []) rows.push(lakeRowOf(infoType, item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  await queryPages(
+    context,
+    {
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: {
+        '#pk': PK,
+        '#date': SK,
+        '#value': A.value,
+        '#status': A.status,
+        '#source': A.source,
+        '#updatedAt': A.updatedAt,
+      },
+      ExpressionAttributeValues: { ':pk': { S: infoType } },
+      ProjectionExpression: '#date, #value, #status, #source, #updatedAt',
+    },
+    (items) => {
+      for (const item of items) rows.push(lakeRowOf(infoType, item));
+    },
+  );
   return rows;
 }
 

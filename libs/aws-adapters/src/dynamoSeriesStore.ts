@@ -1,6 +1,5 @@
 import {
   BatchWriteItemCommand,
-  DynamoDBClient,
   QueryCommand,
   type AttributeValue,
   type QueryCommandInput,
@@ -22,21 +21,16 @@ import { attributeMapSize } from './itemSize.js';
 import { createDynamoLedger } from './dynamoLedger.js';
 import { createDynamoRetryPath } from './dynamoRetryPath.js';
 import { toAttributeMap } from './itemAttributes.js';
-import { callDynamo, queryAll, type DynamoContext } from './dynamoContext.js';
+import {
+  callDynamo,
+  createDynamoContext,
+  queryAll,
+  type DynamoContext,
+  type DynamoTableOptions,
+} from './dynamoContext.js';
 import { tableDefinition } from './tableDefinition.js';
 
-export interface DynamoSeriesStoreOptions {
-  readonly tableName: string;
-  /** Defaults to `new DynamoDBClient({ maxAttempts })`, so the SDK's own variables (`AWS_ENDPOINT_URL_DYNAMODB`) apply. */
-  readonly client?: DynamoDBClient;
-  /**
-   * Attempts per call of the client the store builds, throttled ones included (the SDK's retry); ignored
-   * when `client` is given. Default: the SDK's.
-   */
-  readonly maxAttempts?: number;
-  /** Receives the read/write capacity each call consumed (benchmarks, metrics). */
-  readonly onConsumedCapacity?: (units: number, operation: string) => void;
-  readonly now?: () => Date;
+export interface DynamoSeriesStoreOptions extends DynamoTableOptions {
   /** Back-off of the BatchWriteItem loop, for tests. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -60,14 +54,7 @@ interface BatchPutResult {
  * stored nothing because every call failed. Every other SDK failure is a `StoreError` with the SDK's as cause.
  */
 export function createDynamoSeriesStore(options: DynamoSeriesStoreOptions): SeriesStore {
-  const context: DynamoContext = {
-    client:
-      options.client ??
-      new DynamoDBClient(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-    tableName: options.tableName,
-    now: options.now ?? (() => new Date()),
-    consumed: options.onConsumedCapacity ?? (() => {}),
-  };
+  const context = createDynamoContext(options);
   const sleep = options.sleep;
 
   const batchPut = async (items: Item[]): Promise<BatchPutResult> => {
