@@ -1,8 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { decideFileRow, FileRowAction, replacesItem } from './fileRowDecision.js';
-import type { StoredDay } from './fileRowStore.js';
-import { ItemStatus } from './item.js';
+import { ItemStatus, type StoredDay } from '@gapless/pipeline-core';
 
 const storedDay: fc.Arbitrary<StoredDay | undefined> = fc.option(
   fc.record({

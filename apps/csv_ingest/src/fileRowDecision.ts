@@ -1,5 +1,4 @@
-import type { StoredDay } from './fileRowStore.js';
-import { ItemStatus } from './item.js';
+import { ItemStatus, type StoredDay } from '@gapless/pipeline-core';
 
 /** What a good file row does to its date. */
 export const FileRowAction = {

@@ -1,4 +1,4 @@
-import type { Day } from './dates.js';
+import type { Day } from '@gapless/pipeline-core';
 
 /**
  * The (series, date) keys of a file's rows, counted up to "more than once", in one byte per date of a range

@@ -1,12 +1,10 @@
 import {
-  decideFileRow,
-  FileRowAction,
-  replacesItem,
   type FileRowItem,
   type FileRowStore,
   type GoodFileRow,
   type StoredDay,
 } from '@gapless/pipeline-core';
+import { decideFileRow, FileRowAction, replacesItem } from './fileRowDecision.js';
 
 /** A good row that replaces an item (or lands on a date under a lease): one conditional write. */
 export interface Replacement {

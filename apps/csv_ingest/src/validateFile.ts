@@ -1,10 +1,5 @@
-import {
-  checkFileRow,
-  FileRowKeys,
-  type DayRange,
-  type FileLayout,
-  type FileRowContext,
-} from '@gapless/pipeline-core';
+import { checkFileRow, type DayRange, type FileLayout, type FileRowContext } from '@gapless/pipeline-core';
+import { FileRowKeys } from './fileRowKeys.js';
 import { openCsv } from './csvRecords.js';
 import { FileRefusedError } from './errors.js';
 

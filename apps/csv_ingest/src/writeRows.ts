@@ -1,8 +1,6 @@
 import {
   checkFileRow,
-  decideFileRow,
   fileItemSource,
-  FileRowAction,
   formatIsoDate,
   mapConcurrently,
   PipelineError,
@@ -14,6 +12,7 @@ import {
   type StoredDay,
   type StoredDays,
 } from '@gapless/pipeline-core';
+import { decideFileRow, FileRowAction } from './fileRowDecision.js';
 import { openCsv } from './csvRecords.js';
 import { createNewItemWriter } from './newItemWriter.js';
 import type { RejectedRows } from './rejectedRows.js';

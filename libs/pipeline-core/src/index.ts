@@ -130,8 +130,6 @@ export type {
   BadFileRow,
   CheckedFileRow,
 } from './fileRows.js';
-export { FileRowAction, decideFileRow, replacesItem } from './fileRowDecision.js';
-export { FileRowKeys } from './fileRowKeys.js';
 export type {
   StoredDay,
   StoredDays,
